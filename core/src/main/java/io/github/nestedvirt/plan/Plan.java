@@ -1,0 +1,29 @@
+package io.github.nestedvirt.plan;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A test plan: the hosts to measure and the benchmarks to run on them, read from YAML.
+ *
+ * @param name shown in results and reports
+ * @param description free text
+ * @param hosts the hosts by id, e.g. {@code l0}, {@code l1}, {@code l2}
+ * @param benchmarks run in this order; a failed benchmark is recorded and the next one runs
+ */
+public record Plan(String name, String description, Map<String, HostSpec> hosts, List<BenchmarkSpec> benchmarks) {
+
+    @JsonCreator
+    public Plan(@JsonProperty(value = "name", required = true) String name,
+            @JsonProperty("description") String description,
+            @JsonProperty(value = "hosts", required = true) Map<String, HostSpec> hosts,
+            @JsonProperty(value = "benchmarks", required = true) List<BenchmarkSpec> benchmarks) {
+        this.name = name;
+        this.description = description == null ? "" : description;
+        this.hosts = hosts == null ? Map.of() : new LinkedHashMap<>(hosts);
+        this.benchmarks = benchmarks == null ? List.of() : List.copyOf(benchmarks);
+    }
+}

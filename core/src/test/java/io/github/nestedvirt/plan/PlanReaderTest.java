@@ -1,0 +1,171 @@
+package io.github.nestedvirt.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.nestedvirt.result.Level;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PlanReaderTest {
+
+    private final PlanReader reader = new PlanReader();
+
+    @Test
+    void readsTheShippedQuickstartPlan() throws Exception {
+        Plan plan = reader.read(Path.of("../plans/quickstart.yaml"));
+
+        assertThat(plan.name()).isEqualTo("quickstart");
+        assertThat(plan.hosts()).containsOnlyKeys("l0");
+        assertThat(plan.hosts().get("l0")).isEqualTo(HostSpec.local(Level.L0));
+        assertThat(plan.benchmarks()).extracting(b -> b.getClass().getSimpleName())
+                .containsExactly("GuestfishSpec", "IoScanSpec", "KernelBuildSpec", "NetworkSpec");
+        GuestfishSpec guestfish = (GuestfishSpec) plan.benchmarks().get(0);
+        assertThat(guestfish.backendSettings()).isEqualTo("force_tcg");
+        assertThat(guestfish.repeat()).isEqualTo(new BenchmarkSpec.Repeat(1, 5, 10, 0.025));
+    }
+
+    @Test
+    void appliesTheSeedDefaults() throws Exception {
+        Plan plan = reader.read("""
+                name: defaults
+                hosts:
+                  l0: {level: L0, local: true}
+                  l1: {level: L1, ssh: {host: 192.0.2.10}}
+                benchmarks:
+                  - {type: guestfish, host: l1}
+                  - {type: io, host: l1}
+                  - {type: kernel, host: l1, source: /srv/linux.tar.xz}
+                  - {type: net, server: l0, client: l1, address: 192.0.2.1}
+                """, "defaults.yaml");
+
+        SshSpec ssh = plan.hosts().get("l1").ssh();
+        assertThat(ssh.port()).isEqualTo(22);
+        assertThat(ssh.user()).isEqualTo("root");
+        assertThat(ssh.acceptNewHostKey()).isFalse();
+        assertThat(((GuestfishSpec) plan.benchmarks().get(0)).repeat()).isEqualTo(new BenchmarkSpec.Repeat(1, 10, 20, 0.025));
+        IoScanSpec io = (IoScanSpec) plan.benchmarks().get(1);
+        assertThat(io.paths()).isEqualTo(List.of("/"));
+        assertThat(io.xdev()).isTrue();
+        KernelBuildSpec kernel = (KernelBuildSpec) plan.benchmarks().get(2);
+        assertThat(kernel.config()).isEqualTo("tinyconfig");
+        assertThat(kernel.jobs()).isNull();
+        NetworkSpec net = (NetworkSpec) plan.benchmarks().get(3);
+        assertThat(net.tool()).isEqualTo("iperf3");
+        assertThat(net.duration()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void misspelledKeyIsNamedWithFileAndLine() {
+        assertThatThrownBy(() -> reader.read("""
+                name: typo
+                hosts:
+                  l0: {level: L0, local: true}
+                benchmarks:
+                  - type: kernel
+                    host: l0
+                    source: /srv/linux.tar.xz
+                    rusn: 3
+                """, "typo.yaml"))
+                .isInstanceOf(PlanException.class)
+                .hasMessageStartingWith("typo.yaml:8:")
+                .hasMessageContaining("unknown key 'rusn'")
+                .hasMessageContaining("benchmarks[0]")
+                .hasMessageContaining("runs");
+    }
+
+    @Test
+    void unknownBenchmarkTypeListsTheKnownOnes() {
+        assertThatThrownBy(() -> reader.read("""
+                name: t
+                hosts: {l0: {level: L0, local: true}}
+                benchmarks:
+                  - {type: kernal, host: l0}
+                """, "t.yaml"))
+                .hasMessageStartingWith("t.yaml:4:")
+                .hasMessageContaining("unknown benchmark type 'kernal'")
+                .hasMessageContaining("guestfish, io, kernel, net");
+    }
+
+    @Test
+    void invalidValueNamesTheFieldAndTheLine() {
+        assertThatThrownBy(() -> reader.read("""
+                name: t
+                hosts: {l0: {level: L0, local: true}}
+                benchmarks:
+                  - type: guestfish
+                    host: l0
+                    runs: 0
+                """, "t.yaml"))
+                .hasMessageStartingWith("t.yaml:")
+                .hasMessageContaining("benchmarks[0]")
+                .hasMessageContaining("runs: must be at least 1");
+    }
+
+    @Test
+    void wrongLevelListsTheAllowedOnes() {
+        assertThatThrownBy(() -> reader.read("""
+                name: t
+                hosts: {l3: {level: L3, local: true}}
+                benchmarks: []
+                """, "t.yaml"))
+                .hasMessageStartingWith("t.yaml:2:")
+                .hasMessageContaining("hosts.l3.level")
+                .hasMessageContaining("'L3'")
+                .hasMessageContaining("[L0, L1, L2]");
+    }
+
+    @Test
+    void benchmarkOnAnUnknownHostIsRefused() {
+        assertThatThrownBy(() -> reader.read("""
+                name: t
+                hosts: {l0: {level: L0, local: true}}
+                benchmarks:
+                  - {type: io, host: l1}
+                """, "t.yaml"))
+                .hasMessage("t.yaml: benchmarks[0].host: no host 'l1' in this plan; known hosts: l0");
+    }
+
+    @Test
+    void loopingJumpChainIsRefused() {
+        assertThatThrownBy(() -> reader.read("""
+                name: t
+                hosts:
+                  a: {level: L1, ssh: {host: a.example, via: b}}
+                  b: {level: L2, ssh: {host: b.example, via: a}}
+                benchmarks: []
+                """, "t.yaml"))
+                .hasMessageContaining("jump chain loops");
+    }
+
+    @Test
+    void missingRequiredKeyIsNamed() {
+        assertThatThrownBy(() -> reader.read("""
+                name: t
+                hosts: {l0: {level: L0, local: true}}
+                benchmarks:
+                  - {type: net, server: l0, client: l0}
+                """, "t.yaml"))
+                .hasMessageStartingWith("t.yaml:4:")
+                .hasMessageContaining("address");
+    }
+
+    @Test
+    void hostNeedsEitherLocalOrSsh() {
+        assertThatThrownBy(() -> reader.read("""
+                name: t
+                hosts: {l0: {level: L0}}
+                benchmarks: []
+                """, "t.yaml"))
+                .hasMessageContaining("hosts.l0")
+                .hasMessageContaining("give either 'local: true' or an 'ssh' section");
+    }
+
+    @Test
+    void missingFileIsReportedWithItsPath() {
+        assertThatThrownBy(() -> reader.read(Path.of("no/such/plan.yaml")))
+                .hasMessageStartingWith("no/such/plan.yaml: cannot read the plan");
+    }
+}
