@@ -1,0 +1,34 @@
+package io.github.nestedvirt.cli;
+
+/** The exit codes of {@code nvmx}; scripts and the Jenkins steps act on them. */
+final class ExitCode {
+
+    /** Everything asked for ran and was recorded. */
+    static final int OK = 0;
+    /** The run finished, but at least one benchmark failed; the others were recorded. */
+    static final int BENCHMARK_FAILED = 1;
+    /** A command-line option, a plan or a value in it is wrong; nothing ran. */
+    static final int BAD_INPUT = 2;
+    /** A host could not be reached, authenticated or verified; nothing ran on it. */
+    static final int HOST_UNREACHABLE = 3;
+    /** Preflight found a problem that makes the results meaningless (see its findings). */
+    static final int PREFLIGHT_FAILED = 4;
+    /** An unexpected error inside nvmx; the message and stack trace say where. */
+    static final int INTERNAL_ERROR = 70;
+    /** Interrupted (Ctrl-C, SIGTERM); what was measured so far is kept. */
+    static final int INTERRUPTED = 130;
+
+    static final String HELP = """
+            Exit codes:
+              0    everything ran and was recorded
+              1    the run finished but a benchmark failed (the others were recorded)
+              2    bad input: an option, a plan or a value in it is wrong; nothing ran
+              3    a host could not be reached, authenticated or its key verified
+              4    preflight found a problem that makes results meaningless
+              70   internal error
+              130  interrupted; what was measured so far is kept
+            """;
+
+    private ExitCode() {
+    }
+}
