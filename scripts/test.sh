@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs every test of nested-virt. As root it first installs and prepares what the tests need;
+# otherwise it checks and says what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+
+# Guests and appliances in the tests run under TCG unless KVM really works (see nvmx preflight).
+exec mvn -B -ntp verify "$@"
