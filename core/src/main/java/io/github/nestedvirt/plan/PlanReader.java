@@ -64,9 +64,27 @@ public final class PlanReader {
         return plan;
     }
 
+    /**
+     * Builds a plan from values assembled in code (the command line, a Jenkins step), with the same
+     * validation and messages as a file.
+     *
+     * @param source what to name in messages, e.g. {@code command line}
+     */
+    public Plan fromMap(Map<String, ?> values, String source) throws PlanException {
+        Plan plan;
+        try {
+            plan = mapper.treeToValue(mapper.valueToTree(values), Plan.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new PlanException(e instanceof JsonProcessingException json ? describe(json, "", source)
+                    : source + ": " + e.getMessage(), e);
+        }
+        validateReferences(plan, source);
+        return plan;
+    }
+
     private static String describe(JsonProcessingException e, String yaml, String source) {
         JsonLocation location = e.getLocation();
-        String where = source + (location != null && location.getLineNr() > 0
+        String where = source + (!yaml.isEmpty() && location != null && location.getLineNr() > 0
                 ? ":" + location.getLineNr() + ":" + location.getColumnNr() : "");
         if (e instanceof JsonMappingException mapping) {
             // Jackson replays buffered tokens for polymorphic entries and loses their position;

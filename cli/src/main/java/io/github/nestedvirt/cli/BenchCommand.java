@@ -1,0 +1,217 @@
+package io.github.nestedvirt.cli;
+
+import io.github.nestedvirt.plan.Plan;
+import io.github.nestedvirt.plan.PlanReader;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code nvmx bench ...}: one benchmark on one host, without writing a plan. Each subcommand
+ * builds a one-entry plan from its options, so values are checked exactly as in a plan file.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Runs one benchmark of the plan on this machine or on an SSH host, and stores it as a run.",
+        subcommands = {BenchCommand.Guestfish.class, BenchCommand.Io.class, BenchCommand.Kernel.class,
+            BenchCommand.Net.class})
+final class BenchCommand {
+
+    /** Options every benchmark has: where, how often, where results go. */
+    abstract static class Single implements Callable<Integer> {
+
+        @Mixin
+        HostOptions host;
+
+        @Mixin
+        ResultOptions results;
+
+        @Option(names = "--warmups", paramLabel = "N", description = "Runs made first and not counted.")
+        Integer warmups;
+
+        @Option(names = "--runs", paramLabel = "N", description = "Measured runs always made.")
+        Integer runs;
+
+        @Option(names = "--max-runs", paramLabel = "N",
+                description = "Cap on runs while the samples vary by 2.5% or more (Phoronix rule). Default: 2 x runs.")
+        Integer maxRuns;
+
+        /** The benchmark's plan keys, without the host and repetition keys. */
+        abstract Map<String, Object> entry();
+
+        abstract String type();
+
+        /** Plan keys naming the hosts this benchmark uses. */
+        Map<String, Object> hostKeys() {
+            return Map.of("host", host.targetId());
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, Object> benchmark = new LinkedHashMap<>();
+            benchmark.put("type", type());
+            benchmark.putAll(hostKeys());
+            putIfSet(benchmark, "warmups", warmups);
+            putIfSet(benchmark, "runs", runs);
+            putIfSet(benchmark, "maxRuns", maxRuns);
+            benchmark.putAll(entry());
+            Map<String, Object> plan = new LinkedHashMap<>();
+            plan.put("name", "bench " + type());
+            plan.put("hosts", host.hosts());
+            plan.put("benchmarks", List.of(benchmark));
+            Plan built = new PlanReader().fromMap(plan, "command line");
+            return results.execute(built);
+        }
+
+        static void putIfSet(Map<String, Object> entry, String key, Object value) {
+            if (value != null) {
+                entry.put(key, value);
+            }
+        }
+    }
+
+    @Command(name = "guestfish", mixinStandardHelpOptions = true,
+            description = "Seed item 4: times 'guestfish -a /dev/null run' (libguestfs appliance launch).")
+    static final class Guestfish extends Single {
+
+        @Option(names = "--backend", paramLabel = "NAME", description = "LIBGUESTFS_BACKEND, e.g. direct.")
+        String backend;
+
+        @Option(names = "--backend-settings", paramLabel = "SETTINGS",
+                description = "LIBGUESTFS_BACKEND_SETTINGS, e.g. force_tcg where KVM is unusable.")
+        String backendSettings;
+
+        @Override
+        String type() {
+            return "guestfish";
+        }
+
+        @Override
+        Map<String, Object> entry() {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            putIfSet(entry, "backend", backend);
+            putIfSet(entry, "backendSettings", backendSettings);
+            return entry;
+        }
+    }
+
+    @Command(name = "io", mixinStandardHelpOptions = true,
+            description = "Seed item 3: times 'find PATHS -xdev -type f -exec sha256sum {} +' and reports files, "
+                    + "bytes and throughput.")
+    static final class Io extends Single {
+
+        @Option(names = "--path", paramLabel = "DIR", description = "Tree to hash; repeatable. Default: /.")
+        List<String> paths;
+
+        @Option(names = "--cross-filesystems", description = "Leave out -xdev: also hash mounted file systems.")
+        boolean crossFilesystems;
+
+        @Option(names = "--drop-caches", description = "Drop the page cache before each run (root on the host).")
+        boolean dropCaches;
+
+        @Override
+        String type() {
+            return "io";
+        }
+
+        @Override
+        Map<String, Object> entry() {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            putIfSet(entry, "paths", paths);
+            entry.put("xdev", !crossFilesystems);
+            entry.put("dropCaches", dropCaches);
+            return entry;
+        }
+    }
+
+    @Command(name = "kernel", mixinStandardHelpOptions = true,
+            description = "Seed item 1: times a Linux kernel build on the host, 'make clean' between builds.")
+    static final class Kernel extends Single {
+
+        @Option(names = "--source", paramLabel = "TARBALL|URL", description = "Kernel tarball on the host, or a URL.")
+        String source;
+
+        @Option(names = "--tree", paramLabel = "DIR", description = "An unpacked kernel tree on the host instead.")
+        String tree;
+
+        @Option(names = "--work-dir", paramLabel = "DIR", description = "Where to unpack. Default: /var/tmp/nvmx-kernel.")
+        String workDir;
+
+        @Option(names = "--config", paramLabel = "TARGET", description = "tinyconfig (default), defconfig or allnoconfig.")
+        String config;
+
+        @Option(names = "--config-file", paramLabel = "FILE", description = "A .config on the host instead of --config.")
+        String configFile;
+
+        @Option(names = "--jobs", paramLabel = "N", description = "make -j. Default: the host's CPU count.")
+        Integer jobs;
+
+        @Option(names = "--drop-caches", description = "Drop the page cache before each build (root on the host).")
+        boolean dropCaches;
+
+        @Override
+        String type() {
+            return "kernel";
+        }
+
+        @Override
+        Map<String, Object> entry() {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            putIfSet(entry, "source", source);
+            putIfSet(entry, "tree", tree);
+            putIfSet(entry, "workDir", workDir);
+            putIfSet(entry, "config", config);
+            putIfSet(entry, "configFile", configFile);
+            putIfSet(entry, "jobs", jobs);
+            entry.put("dropCaches", dropCaches);
+            return entry;
+        }
+    }
+
+    @Command(name = "net", mixinStandardHelpOptions = true,
+            description = {"Seed item 3: network throughput with iperf3 (or netperf).",
+                "The client runs on the host given by --ssh (the measured level), the server on this machine; "
+                        + "without --ssh both run here over loopback."})
+    static final class Net extends Single {
+
+        @Option(names = "--address", paramLabel = "ADDRESS",
+                description = "This machine's address as the client sees it. Default: 127.0.0.1.")
+        String address;
+
+        @Option(names = "--tool", paramLabel = "TOOL", description = "iperf3 (default) or netperf.")
+        String tool;
+
+        @Option(names = "--test", paramLabel = "TEST", description = "TCP_STREAM (default) or TCP_RR (netperf).")
+        String test;
+
+        @Option(names = "--seconds", paramLabel = "N", description = "Length of each run. Default: 10.")
+        Integer seconds;
+
+        @Option(names = "--port", paramLabel = "PORT", description = "Server port. Default: the tool's.")
+        Integer port;
+
+        @Override
+        String type() {
+            return "net";
+        }
+
+        @Override
+        Map<String, Object> hostKeys() {
+            return Map.of("server", HostOptions.LOCAL, "client", host.targetId());
+        }
+
+        @Override
+        Map<String, Object> entry() {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("address", address == null ? "127.0.0.1" : address);
+            putIfSet(entry, "tool", tool);
+            putIfSet(entry, "test", test);
+            putIfSet(entry, "seconds", seconds);
+            putIfSet(entry, "port", port);
+            return entry;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.github.nestedvirt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user meets it: help, exit codes, messages. */
+class NvmxTest {
+
+    @TempDir
+    Path temp;
+
+    private String out;
+    private String err;
+
+    private int nvmx(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+        try {
+            return Nvmx.execute(args);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            out = outBytes.toString(StandardCharsets.UTF_8);
+            err = errBytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void helpListsEveryCommandAndTheExitCodes() {
+        assertThat(nvmx("--help")).isZero();
+        assertThat(out).contains("preflight", "bench", "run", "report", "Exit codes:", "130");
+    }
+
+    @Test
+    void everySubcommandHasHelp() {
+        for (String[] command : new String[][] {{"preflight"}, {"run"}, {"report"}, {"bench"},
+            {"bench", "guestfish"}, {"bench", "io"}, {"bench", "kernel"}, {"bench", "net"}}) {
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(command),
+                    java.util.stream.Stream.of("--help")).toArray(String[]::new);
+            assertThat(nvmx(args)).as(String.join(" ", args)).isZero();
+            assertThat(out).as(String.join(" ", args)).contains("Usage: nvmx " + String.join(" ", command));
+        }
+    }
+
+    @Test
+    void unknownOptionIsBadInput() {
+        assertThat(nvmx("run", "--no-such-option", "plan.yaml")).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err).contains("--no-such-option").contains("nvmx run --help");
+    }
+
+    @Test
+    void misspelledPlanKeyIsBadInputNamingFileAndLine() throws Exception {
+        Path plan = temp.resolve("typo.yaml");
+        Files.writeString(plan, """
+                name: typo
+                hosts:
+                  l0: {level: L0, local: true}
+                benchmarks:
+                  - type: io
+                    host: l0
+                    pathz: [/tmp]
+                """);
+
+        assertThat(nvmx("run", plan.toString(), "--results", temp.resolve("results").toString()))
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err).contains(plan + ":7:").contains("unknown key 'pathz'");
+        assertThat(temp.resolve("results")).doesNotExist();
+    }
+
+    @Test
+    void jumpWithoutTargetIsBadInput() {
+        assertThat(nvmx("preflight", "--jump", "root@l0")).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err).contains("--jump: needs --ssh");
+    }
+
+    @Test
+    void malformedSshAddressIsBadInput() {
+        assertThat(nvmx("preflight", "--ssh", "root@l1:notaport")).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err).contains("--ssh").contains("no valid port");
+    }
+}

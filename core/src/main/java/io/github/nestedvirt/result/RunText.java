@@ -1,0 +1,65 @@
+package io.github.nestedvirt.result;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** A run as a plain-text table, for a terminal or a build log. */
+public final class RunText {
+
+    private RunText() {
+    }
+
+    public static String format(Run run) {
+        StringBuilder text = new StringBuilder();
+        text.append("Run ").append(run.id()).append(" (").append(run.plan()).append(")");
+        if (run.start() != null) {
+            text.append(", ").append(run.start()).append(" to ").append(run.end() == null ? "(running)" : run.end());
+        }
+        text.append('\n');
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"benchmark", "metric", "level", "host", "variant", "n", "median", "95% interval of mean",
+            "rsd", "unit"});
+        for (Measurement measurement : run.measurements()) {
+            double[] values = measurement.values();
+            String variant = measurement.variant().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining(","));
+            if (values.length == 0) {
+                rows.add(new String[] {measurement.benchmark(), measurement.metric(), measurement.level().name(),
+                    measurement.host(), variant, "0", "-", "-", "-", measurement.unit()});
+                continue;
+            }
+            Summary summary = Summary.of(values);
+            rows.add(new String[] {measurement.benchmark(), measurement.metric(), measurement.level().name(),
+                measurement.host(), variant, Integer.toString(summary.n()), number(summary.median()),
+                Double.isNaN(summary.ciLow()) ? "-" : "[" + number(summary.ciLow()) + ", " + number(summary.ciHigh()) + "]",
+                Double.isNaN(summary.relativeStandardDeviation()) ? "-"
+                        : String.format(Locale.ROOT, "%.1f%%", 100 * summary.relativeStandardDeviation()),
+                measurement.unit()});
+        }
+        int[] widths = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder(" ");
+            for (int i = 0; i < row.length; i++) {
+                line.append(' ').append(row[i]).append(" ".repeat(widths[i] - row[i].length()));
+            }
+            text.append(line.toString().stripTrailing()).append('\n');
+        }
+        if (!run.failures().isEmpty()) {
+            text.append("Failures:\n");
+            run.failures().forEach(failure -> text.append("  ").append(failure.replace("\n", "\n    ")).append('\n'));
+        }
+        return text.toString();
+    }
+
+    /** Four significant digits: enough to compare runs, short enough to read. */
+    static String number(double value) {
+        return new java.math.BigDecimal(value).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+}
