@@ -40,7 +40,8 @@ public record Summary(int n, double median, double mean, double standardDeviatio
         DoubleStatistics stats = DoubleStatistics.of(
                 EnumSet.of(Statistic.MIN, Statistic.MAX, Statistic.MEAN, Statistic.STANDARD_DEVIATION), values);
         double mean = stats.getAsDouble(Statistic.MEAN);
-        double median = Median.withDefaults().evaluate(values);
+        // withCopy: Median partially sorts its input in place by default, which would reorder the caller's samples
+        double median = Median.withDefaults().withCopy(true).evaluate(values);
         if (values.length < 2) {
             return new Summary(1, median, mean, Double.NaN, Double.NaN, mean, mean, Double.NaN, Double.NaN);
         }
