@@ -17,7 +17,7 @@ import org.apache.commons.statistics.distribution.TDistribution;
  * @param median the middle value
  * @param mean the arithmetic mean
  * @param standardDeviation the sample standard deviation (n-1)
- * @param relativeStandardDeviation standard deviation / mean, as a fraction (0.025 is 2.5%)
+ * @param relativeStandardDeviation standard deviation / |mean|, as a fraction (0.025 is 2.5%)
  * @param min the smallest value
  * @param max the largest value
  * @param ciLow lower bound of the 95% confidence interval of the mean
@@ -47,7 +47,7 @@ public record Summary(int n, double median, double mean, double standardDeviatio
         }
         double sd = stats.getAsDouble(Statistic.STANDARD_DEVIATION);
         double halfWidth = tQuantile(values.length - 1) * sd / Math.sqrt(values.length);
-        return new Summary(values.length, median, mean, sd, sd / mean,
+        return new Summary(values.length, median, mean, sd, sd / Math.abs(mean),
                 stats.getAsDouble(Statistic.MIN), stats.getAsDouble(Statistic.MAX), mean - halfWidth, mean + halfWidth);
     }
 
