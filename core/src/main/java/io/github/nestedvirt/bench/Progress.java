@@ -22,6 +22,15 @@ public interface Progress {
      */
     void run(String task, int index, int planned, Duration elapsed);
 
+    /**
+     * Run {@code index} (1-based) of {@code planned} of {@code task} is starting; at most {@code cap} runs
+     * will be made, when the samples keep varying. Shows like {@code run 4 of 5 (max 12)}.
+     * By default the cap is left out.
+     */
+    default void run(String task, int index, int planned, int cap, Duration elapsed) {
+        run(task, index, planned, elapsed);
+    }
+
     /** A line worth showing the user. */
     void info(String message);
 }

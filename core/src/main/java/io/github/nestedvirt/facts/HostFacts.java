@@ -1,5 +1,6 @@
 package io.github.nestedvirt.facts;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.github.nestedvirt.result.Level;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ public record HostFacts(Level level, String host, String hostname, String cpuVen
         String libvirtVersion, String kvmModule, Map<String, String> kvmParameters, KvmStatus kvm) {
 
     /** Whether the CPU offers hardware virtualization ({@code vmx} for Intel, {@code svm} for AMD). */
+    @JsonIgnore // derived from cpuFlags, not stored
     public boolean hasVirtualizationFlag() {
         return cpuFlags != null && (cpuFlags.contains("vmx") || cpuFlags.contains("svm"));
     }

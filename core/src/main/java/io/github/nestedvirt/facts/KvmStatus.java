@@ -1,5 +1,7 @@
 package io.github.nestedvirt.facts;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * The outcome of a real KVM probe: a tiny guest started with {@code -accel kvm} under a timeout.
  *
@@ -19,6 +21,7 @@ public record KvmStatus(State state, String detail) {
         UNKNOWN
     }
 
+    @JsonIgnore // derived from state, not stored
     public boolean usable() {
         return state == State.USABLE;
     }

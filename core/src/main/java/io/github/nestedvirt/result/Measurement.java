@@ -1,5 +1,6 @@
 package io.github.nestedvirt.result;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,11 +29,13 @@ public record Measurement(String benchmark, String metric, Level level, String h
     }
 
     /** The values that count for statistics: every sample that is not a warm-up run. */
+    @JsonIgnore // derived from samples, not stored
     public double[] values() {
         return samples.stream().filter(s -> !s.warmup()).mapToDouble(Sample::value).toArray();
     }
 
     /** A stable key for trends and comparisons: benchmark, metric, level and variant. */
+    @JsonIgnore // derived, not stored
     public String key() {
         StringBuilder key = new StringBuilder(benchmark).append('/').append(metric).append('@').append(level);
         variant.forEach((name, value) -> key.append(',').append(name).append('=').append(value));

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * One execution of a plan: what ran where, on which hosts, with every measurement.
  *
- * @param schemaVersion the version of this JSON layout; readers refuse newer major versions
+ * @param schemaVersion the version of this JSON layout, raised only when a field changes meaning or goes;
+ *     readers ignore fields they do not know but refuse a version greater than theirs
  * @param id unique and sortable: start time in UTC plus a short random suffix
  * @param start when the run started
  * @param end when the run ended, or null while it runs

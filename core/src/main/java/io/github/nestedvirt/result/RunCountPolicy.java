@@ -8,6 +8,11 @@ import java.util.List;
  * then one more run while the relative standard deviation is at or above {@code rsdThreshold} or a
  * sample lies beyond 3 standard deviations of the mean; never more than {@code maxRuns}.
  *
+ * <p>The outlier rule compares each sample with the mean and standard deviation of all samples,
+ * itself included. With n samples no value can lie further than (n-1)/sqrt(n) standard deviations
+ * from their mean, which is under 3 up to n = 10: the rule can only call for a run from the 11th
+ * sample on, by which time a spread-out set has usually been extended by the RSD rule already.
+ *
  * @param minRuns runs always made (warm-up runs not counted)
  * @param maxRuns the cap
  * @param rsdThreshold relative standard deviation, as a fraction, below which the samples are stable

@@ -17,7 +17,7 @@ import org.apache.commons.statistics.distribution.TDistribution;
  * @param median the middle value
  * @param mean the arithmetic mean
  * @param standardDeviation the sample standard deviation (n-1)
- * @param relativeStandardDeviation standard deviation / mean, as a fraction (0.025 is 2.5%)
+ * @param relativeStandardDeviation standard deviation / |mean|, as a fraction (0.025 is 2.5%)
  * @param min the smallest value
  * @param max the largest value
  * @param ciLow lower bound of the 95% confidence interval of the mean
@@ -40,13 +40,14 @@ public record Summary(int n, double median, double mean, double standardDeviatio
         DoubleStatistics stats = DoubleStatistics.of(
                 EnumSet.of(Statistic.MIN, Statistic.MAX, Statistic.MEAN, Statistic.STANDARD_DEVIATION), values);
         double mean = stats.getAsDouble(Statistic.MEAN);
-        double median = Median.withDefaults().evaluate(values);
+        // withCopy: Median partially sorts its input in place by default, which would reorder the caller's samples
+        double median = Median.withDefaults().withCopy(true).evaluate(values);
         if (values.length < 2) {
             return new Summary(1, median, mean, Double.NaN, Double.NaN, mean, mean, Double.NaN, Double.NaN);
         }
         double sd = stats.getAsDouble(Statistic.STANDARD_DEVIATION);
         double halfWidth = tQuantile(values.length - 1) * sd / Math.sqrt(values.length);
-        return new Summary(values.length, median, mean, sd, sd / mean,
+        return new Summary(values.length, median, mean, sd, sd / Math.abs(mean),
                 stats.getAsDouble(Statistic.MIN), stats.getAsDouble(Statistic.MAX), mean - halfWidth, mean + halfWidth);
     }
 
