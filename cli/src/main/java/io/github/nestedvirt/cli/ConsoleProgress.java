@@ -15,8 +15,17 @@ final class ConsoleProgress implements Progress {
 
     @Override
     public void run(String task, int index, int planned, Duration elapsed) {
+        run(task, index, planned, planned, elapsed);
+    }
+
+    @Override
+    public void run(String task, int index, int planned, int cap, Duration elapsed) {
         StringBuilder line = new StringBuilder("[").append(task).append("] run ").append(index).append(" of ")
-                .append(planned).append(", elapsed ").append(format(elapsed));
+                .append(planned);
+        if (cap > planned) {
+            line.append(" (max ").append(cap).append(')');
+        }
+        line.append(", elapsed ").append(format(elapsed));
         if (index > 1) {
             Duration perRun = elapsed.dividedBy(index - 1);
             line.append(", about ").append(format(perRun.multipliedBy(planned - index + 1))).append(" left");
