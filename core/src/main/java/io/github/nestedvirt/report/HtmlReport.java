@@ -61,7 +61,9 @@ public final class HtmlReport {
                     + " does not exist; create it or choose another output file");
         }
         String page = render(runs, problems, detailedRuns);
-        Path temporary = Files.createTempFile(directory, ".report-", ".html.tmp");
+        // not Files.createTempFile: its owner-only permissions would stay with the report
+        Path temporary = directory.resolve(
+                "." + outputFile.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
             Files.writeString(temporary, page, StandardCharsets.UTF_8);
             Files.move(temporary, outputFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -29,6 +29,10 @@ public final class TrendChartFactory {
     /** Benchmark figures range from microseconds to thousands of MB/s: keep enough decimals. */
     private static final int DECIMALS = 6;
 
+    /** The library's palette starts with yellow, hard to see on white: strong colors first. */
+    private static final List<Palette> COLORS = List.of(Palette.BLUE, Palette.ORANGE, Palette.GREEN, Palette.PURPLE,
+            Palette.RED, Palette.TEAL, Palette.BROWN, Palette.INDIGO, Palette.GRAY, Palette.LIME, Palette.YELLOW);
+
     private TrendChartFactory() {
     }
 
@@ -99,7 +103,7 @@ public final class TrendChartFactory {
                 boolean measured = present.getOrDefault(buildNumbers.get(i), Map.of()).containsKey(id);
                 withGaps.add(measured ? values.get(i) : null);
             }
-            model.addSeries(new LineSeries(id, Palette.color(color++).getNormal(),
+            model.addSeries(new LineSeries(id, COLORS.get(color++ % COLORS.size()).getNormal(),
                     StackedMode.SEPARATE_LINES, FilledMode.LINES, withGaps));
         }
         return model;
