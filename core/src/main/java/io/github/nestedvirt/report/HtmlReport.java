@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -174,8 +175,9 @@ public final class HtmlReport {
         page.append("<table class=\"hosts\">\n<thead><tr><th>Level</th><th>Host</th><th>CPU model</th><th>Kernel</th>")
                 .append("<th>QEMU</th><th>libvirt</th><th>KVM module parameters</th><th>KVM</th></tr></thead>\n<tbody>\n");
         for (HostFacts host : hosts) {
-            String parameters = host.kvmParameters() == null ? "" : host.kvmParameters().entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+            // sorted: the same parameters read the same in every run
+            String parameters = host.kvmParameters() == null ? "" : new TreeMap<>(host.kvmParameters()).entrySet()
+                    .stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
             String module = host.kvmModule() == null ? "not loaded" : host.kvmModule() + " " + parameters;
             String kvm = host.kvm() == null ? "not probed"
                     : host.kvm().state() + (host.kvm().detail() == null ? "" : ": " + host.kvm().detail());

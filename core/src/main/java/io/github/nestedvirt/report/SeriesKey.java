@@ -2,7 +2,7 @@ package io.github.nestedvirt.report;
 
 import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.result.Measurement;
-import io.github.nestedvirt.result.Summary;
+import org.apache.commons.statistics.descriptive.Median;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +16,9 @@ import java.util.stream.Collectors;
  * @param variant the settings that distinguish it, sorted by name
  */
 public record SeriesKey(Level level, Map<String, String> variant) implements Comparable<SeriesKey> {
+
+    /** The same median as {@code Summary}, without the rest of the statistics that trends do not need. */
+    private static final Median MEDIAN = Median.withDefaults();
 
     public SeriesKey {
         variant = variant == null ? Map.of() : new TreeMap<>(variant);
@@ -52,12 +55,12 @@ public record SeriesKey(Level level, Map<String, String> variant) implements Com
             if (benchmark.equals(measurement.benchmark()) && metric.equals(measurement.metric())
                     && measurement.level() != null && measurement.values().length > 0) {
                 perKey.computeIfAbsent(new SeriesKey(measurement.level(), measurement.variant()),
-                        key -> new ArrayList<>()).add(Summary.of(measurement).median());
+                        key -> new ArrayList<>()).add(MEDIAN.evaluate(measurement.values()));
             }
         }
         Map<SeriesKey, Double> medians = new TreeMap<>();
         perKey.forEach((key, values) -> medians.put(key, values.size() == 1
-                ? values.get(0) : Summary.of(values.stream().mapToDouble(Double::doubleValue).toArray()).median()));
+                ? values.get(0) : MEDIAN.evaluate(values.stream().mapToDouble(Double::doubleValue).toArray())));
         return medians;
     }
 }
