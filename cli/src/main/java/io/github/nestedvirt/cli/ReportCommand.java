@@ -4,6 +4,7 @@ import io.github.nestedvirt.report.HtmlReport;
 import io.github.nestedvirt.result.ResultStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,6 +25,11 @@ final class ReportCommand implements Callable<Integer> {
             description = "The page to write. Default: RESULTS_DIR/report.html.")
     Path output;
 
+    @Option(names = "--detailed-runs", paramLabel = "N", defaultValue = "" + HtmlReport.DEFAULT_DETAILED_RUNS,
+            description = "How many of the newest runs get full tables; older runs appear in the trends only. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int detailedRuns;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isDirectory(results)) {
@@ -31,9 +37,11 @@ final class ReportCommand implements Callable<Integer> {
                     + "give the --results directory of nvmx run or nvmx bench");
         }
         ResultStore.Loaded loaded = new ResultStore(results).loadAll();
-        loaded.problems().forEach(problem -> System.err.println("nvmx: skipped " + problem));
+        List<String> problems = loaded.problems().stream()
+                .map(problem -> problem.directory() + ": " + problem.reason()).toList();
+        problems.forEach(problem -> System.err.println("nvmx: skipped " + problem));
         Path page = output == null ? results.resolve("report.html") : output;
-        HtmlReport.write(loaded.runs(), loaded.problems().stream().map(Object::toString).toList(), page);
+        HtmlReport.write(loaded.runs(), problems, detailedRuns, page);
         System.out.println("Wrote " + page + " (" + loaded.runs().size() + " runs)");
         return ExitCode.OK;
     }
