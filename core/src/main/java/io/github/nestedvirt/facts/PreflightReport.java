@@ -74,9 +74,9 @@ public record PreflightReport(HostFacts facts, List<Finding> findings) {
         Map<Finding.Severity, Long> counts = findings.stream()
                 .collect(Collectors.groupingBy(Finding::severity, Collectors.counting()));
         text.append('\n').append("Result: ").append(worst()).append(" (")
-                .append(counts.getOrDefault(Finding.Severity.FAIL, 0L)).append(" failed, ")
-                .append(counts.getOrDefault(Finding.Severity.WARN, 0L)).append(" warnings, ")
-                .append(counts.getOrDefault(Finding.Severity.OK, 0L)).append(" ok)\n");
+                .append(counts.getOrDefault(Finding.Severity.FAIL, 0L)).append(" FAIL, ")
+                .append(counts.getOrDefault(Finding.Severity.WARN, 0L)).append(" WARN, ")
+                .append(counts.getOrDefault(Finding.Severity.OK, 0L)).append(" OK)\n");
         return text.toString();
     }
 
