@@ -100,7 +100,10 @@ public final class KvmProbe {
 
     /** Boots the probe guest under {@code accelerator} on {@code host} and says how it ended. */
     public Boot boot(Host host, Accelerator accelerator) throws HostException, InterruptedException {
-        String command = script(accelerator, timeout.toSeconds());
+        return boot(host, accelerator, script(accelerator, timeout.toSeconds()));
+    }
+
+    Boot boot(Host host, Accelerator accelerator, String command) throws HostException, InterruptedException {
         try {
             return interpret(host.run(command, timeout.plus(SLACK)), accelerator);
         } catch (CommandTimeoutException e) {
@@ -111,6 +114,11 @@ public final class KvmProbe {
 
     /** The shell command that writes the boot sector and runs qemu on it; busybox sh is enough. */
     static String script(Accelerator accelerator, long timeoutSeconds) {
+        return script(accelerator, timeoutSeconds, ProbeBootSector.printfFormat());
+    }
+
+    /** The probe command with another disk image, given as a {@code printf} format (tests use a non-bootable one). */
+    static String script(Accelerator accelerator, long timeoutSeconds, String diskPrintfFormat) {
         List<String> qemuArgs = List.of("-accel", accelerator.qemuName, "-machine", "pc", "-cpu", accelerator.cpu,
                 "-display", "none", "-nodefaults", "-no-reboot", "-m", "16", "-serial", "stdio",
                 "-device", "isa-debug-exit,iobase=0x" + Integer.toHexString(ProbeBootSector.DEBUG_EXIT_PORT)
@@ -133,7 +141,7 @@ public final class KvmProbe {
         }
         s.append("command -v timeout >/dev/null 2>&1 || { p not-run no timeout command; exit 0; }\n");
         s.append("d=$(mktemp -d /tmp/nvmx-kvm-probe.XXXXXX) || { p not-run mktemp failed; exit 0; }\n");
-        s.append("printf ").append(Shell.quote(ProbeBootSector.printfFormat())).append(" > \"$d/boot.img\"\n");
+        s.append("printf ").append(Shell.quote(diskPrintfFormat)).append(" > \"$d/boot.img\"\n");
         s.append("p start $q\n");
         s.append("timeout -s KILL ").append(timeoutSeconds).append(" \"$q\" ").append(Shell.command(qemuArgs))
                 .append(" -drive \"file=$d/boot.img,format=raw,if=ide\" </dev/null\n");

@@ -26,7 +26,7 @@ final class ProbeBootSector {
     private static final int LOAD_ADDRESS = 0x7c00;
     private static final int SIZE = 512;
 
-    /** Offset of the message: right after the code below, which is {@value} bytes long. */
+    /** Offset of the message: right after the code in {@link #bytes()}. */
     private static final int MESSAGE_OFFSET = 0x1b;
 
     private ProbeBootSector() {

@@ -56,6 +56,27 @@ class KvmProbeTest {
     }
 
     @Test
+    void guestThatNeverPrintsIsKilledAtTheTimeoutAndCountsAsHung() throws Exception {
+        assumeQemu();
+        // 512 zero bytes: no boot signature, so the BIOS finds nothing to boot and waits; nothing is printed
+        String notBootable = "\\000".repeat(512);
+        KvmProbe probe = new KvmProbe(Duration.ofSeconds(2));
+        try (TestLocalHost host = new TestLocalHost()) {
+            Boot boot = probe.boot(host, Accelerator.TCG, KvmProbe.script(Accelerator.TCG, 2, notBootable));
+
+            assertThat(boot.outcome()).as("boot: %s", boot).isEqualTo(Outcome.HUNG);
+            assertThat(boot.exitStatus()).as("killed by timeout -s KILL").isEqualTo(137);
+            assertThat(KvmProbe.status(boot, Duration.ofSeconds(2)).detail())
+                    .isEqualTo("hung for 2 s: /dev/kvm is present but guests do not run under KVM");
+            // a character class keeps the pattern from matching the shell that runs pgrep
+            assertThat(host.run("pgrep -f 'qemu-system.*[n]vmx-kvm-probe'", Duration.ofSeconds(10)).stdout())
+                    .as("no qemu left running").isEmpty();
+            assertThat(host.run("ls -d /tmp/nvmx-kvm-probe.* 2>/dev/null", Duration.ofSeconds(10)).stdout())
+                    .as("no boot image left behind").isEmpty();
+        }
+    }
+
+    @Test
     void markerMeansUsable() {
         Boot boot = KvmProbe.interpret(result("nvmx-probe: start qemu-system-x86_64\n\r\nNVMX-PROBE-GUEST-RAN\r\n"
                 + "nvmx-probe: exit 85\n", ""), Accelerator.KVM);
