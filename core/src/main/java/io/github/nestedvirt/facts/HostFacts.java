@@ -33,4 +33,18 @@ public record HostFacts(Level level, String host, String hostname, String cpuVen
     public boolean hasVirtualizationFlag() {
         return cpuFlags != null && (cpuFlags.contains("vmx") || cpuFlags.contains("svm"));
     }
+
+    /**
+     * Whether the loaded KVM module's parameter {@code name} is on ({@code Y} or {@code 1});
+     * false when it is off or was not read (see {@link #kvmParameters} for which).
+     */
+    public boolean kvmParameterOn(String name) {
+        return kvmParameters != null && KvmParameters.isOn(kvmParameters.get(name));
+    }
+
+    /** These facts with the outcome of a real KVM probe in place of the presence check. */
+    public HostFacts withKvm(KvmStatus probed) {
+        return new HostFacts(level, host, hostname, cpuVendor, cpuModel, cpuFlags, cpus, memoryBytes, kernel,
+                qemuVersion, libvirtVersion, kvmModule, kvmParameters, probed);
+    }
 }

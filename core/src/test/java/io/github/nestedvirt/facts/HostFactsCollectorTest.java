@@ -1,0 +1,93 @@
+package io.github.nestedvirt.facts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.nestedvirt.result.Level;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Facts collected for real from the machine the tests run on, compared with what the machine says itself. */
+class HostFactsCollectorTest {
+
+    @Test
+    void localFactsMatchWhatTheMachineSays() throws Exception {
+        try (TestLocalHost host = new TestLocalHost()) {
+            HostFacts facts = HostFactsCollector.collect(host, Level.L0);
+
+            assertThat(facts.host()).isEqualTo("local");
+            assertThat(facts.cpus()).isEqualTo(Runtime.getRuntime().availableProcessors());
+            assertThat(facts.kernel()).isEqualTo(sh(host, "uname -r"));
+            assertThat(facts.hostname()).isEqualTo(sh(host, "hostname"));
+            assertThat(facts.memoryBytes()).isGreaterThan(64L * 1024 * 1024);
+            String cpuinfo = Files.readString(Path.of("/proc/cpuinfo"));
+            assertThat(cpuinfo).contains(facts.cpuVendor(), facts.cpuModel());
+            assertThat(facts.cpuFlags()).contains("fpu");
+            boolean devKvm = Files.exists(Path.of("/dev/kvm"));
+            assertThat(facts.kvm().state()).isEqualTo(devKvm ? KvmStatus.State.UNKNOWN : KvmStatus.State.ABSENT);
+            if (Files.isDirectory(Path.of("/sys/module/kvm_intel"))) {
+                assertThat(facts.kvmModule()).isEqualTo("kvm_intel");
+                assertThat(facts.kvmParameters()).containsKey("nested");
+            }
+        }
+    }
+
+    @Test
+    void localQemuAndLibvirtVersionsAreNumbers() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")),
+                "needs /usr/bin/qemu-system-x86_64 (Debian package qemu-system-x86)");
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/libvirtd")),
+                "needs /usr/sbin/libvirtd (Debian package libvirt-daemon-system)");
+        try (TestLocalHost host = new TestLocalHost()) {
+            HostFacts facts = HostFactsCollector.collect(host, Level.L0);
+
+            assertThat(facts.qemuVersion()).matches("\\d+\\.\\d+(\\.\\d+)?");
+            assertThat(sh(host, "qemu-system-x86_64 --version")).contains("version " + facts.qemuVersion());
+            assertThat(facts.libvirtVersion()).matches("\\d+\\.\\d+(\\.\\d+)?");
+            assertThat(sh(host, "libvirtd --version")).endsWith(facts.libvirtVersion());
+        }
+    }
+
+    @Test
+    void scriptRunsUnderBusyboxShWithOnlyBusyboxTools() throws Exception {
+        Path busybox = Path.of("/usr/bin/busybox");
+        assumeTrue(Files.isExecutable(busybox), "needs /usr/bin/busybox (Debian package busybox-static)");
+        Path bin = Files.createTempDirectory("nvmx-busybox");
+        try (TestLocalHost host = new TestLocalHost()) {
+            // a PATH with busybox applets only, as in a minimal guest: no qemu, no libvirt, no coreutils
+            for (String applet : List.of("sh", "sed", "grep", "nproc", "uname", "hostname", "cat", "head", "ls", "id")) {
+                Files.createSymbolicLink(bin.resolve(applet), busybox);
+            }
+            Path script = bin.resolve("facts.sh");
+            Files.writeString(script, HostFactsCollector.SCRIPT, StandardCharsets.UTF_8);
+            String output = host.run("PATH=" + bin + " " + bin.resolve("sh") + " " + script, Duration.ofSeconds(30))
+                    .orThrow(host.name()).stdout();
+
+            HostFacts facts = HostFactsParser.parse(output, Level.L1, "busybox");
+            assertThat(facts.cpus()).isEqualTo(Runtime.getRuntime().availableProcessors());
+            assertThat(facts.kernel()).isEqualTo(sh(host, "uname -r"));
+            assertThat(facts.qemuVersion()).isNull();
+            assertThat(facts.libvirtVersion()).isNull();
+        } finally {
+            deleteTree(bin);
+        }
+    }
+
+    private static String sh(TestLocalHost host, String command) throws Exception {
+        return host.run(command, Duration.ofSeconds(30)).orThrow(host.name()).stdout().strip();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(dir);
+    }
+}
