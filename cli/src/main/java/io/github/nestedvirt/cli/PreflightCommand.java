@@ -39,7 +39,7 @@ final class PreflightCommand implements Callable<Integer> {
             Host host = hosts.get(hostOptions.targetId());
             PreflightReport report = Preflight.run(host, target.level(), Duration.ofSeconds(probeTimeoutSeconds));
             System.out.println(json ? report.toJson() : report.toText());
-            return report.hasFailures() ? ExitCode.PREFLIGHT_FAILED : ExitCode.OK;
+            return report.passed() ? ExitCode.OK : ExitCode.PREFLIGHT_FAILED;
         }
     }
 }

@@ -2,9 +2,7 @@ package io.github.nestedvirt.facts;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.github.nestedvirt.result.ResultJson;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
@@ -82,11 +80,8 @@ public record PreflightReport(HostFacts facts, List<Finding> findings) {
 
     /** The report as JSON: facts, findings, worst, passed, accelerator. */
     public String toJson() {
-        // the one place that picks the mapper, so the project-wide one can replace it
-        ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule())
-                .enable(SerializationFeature.INDENT_OUTPUT);
         try {
-            return mapper.writeValueAsString(this);
+            return ResultJson.mapper().writeValueAsString(this);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot write the preflight report of " + facts.host() + " as JSON", e);
         }
