@@ -117,7 +117,7 @@ class NetworkThroughputTest {
     }
 
     private static boolean serverRunning(TestLocalHost host, int port) throws Exception {
-        CommandResult result = host.run("pgrep -f 'iperf3 -s -D -p " + port + "'", Duration.ofSeconds(10));
+        CommandResult result = host.run("pgrep -f '[i]perf3 -s -D -p " + port + " '", Duration.ofSeconds(10));
         return result.succeeded();
     }
 }
