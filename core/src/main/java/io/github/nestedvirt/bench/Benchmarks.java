@@ -1,0 +1,29 @@
+package io.github.nestedvirt.bench;
+
+import io.github.nestedvirt.host.HostException;
+import io.github.nestedvirt.host.Host;
+import io.github.nestedvirt.result.RunCountPolicy;
+import io.github.nestedvirt.result.Sample;
+import java.util.List;
+
+/** What the benchmarks share. */
+final class Benchmarks {
+
+    private Benchmarks() {
+    }
+
+    /**
+     * {@link RunLoop#repeat}, with its checked {@code Exception} narrowed to what a benchmark throws: a
+     * failing run becomes a {@link BenchmarkFailedException} naming the host.
+     */
+    static List<Sample> repeat(Host host, String task, int warmups, RunCountPolicy policy, Progress progress,
+            SampleSupplier run) throws HostException, InterruptedException {
+        try {
+            return RunLoop.repeat(task, warmups, policy, progress, run);
+        } catch (HostException | InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new BenchmarkFailedException(host.name(), task + " failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.github.nestedvirt.bench;
+
+import io.github.nestedvirt.host.CommandResult;
+import io.github.nestedvirt.host.Host;
+import io.github.nestedvirt.host.HostException;
+import io.github.nestedvirt.host.Shell;
+import io.github.nestedvirt.result.Better;
+import io.github.nestedvirt.result.Level;
+import io.github.nestedvirt.result.Measurement;
+import io.github.nestedvirt.result.RunCountPolicy;
+import io.github.nestedvirt.result.Sample;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * How long {@code guestfish -a /dev/null run} takes: the launch of the libguestfs appliance, a
+ * small qemu guest, on the measured host (seed plan item 4).
+ *
+ * <p>The first launch builds the appliance cache, so warm-up runs are made first and flagged. The
+ * first warm-up run (or, without warm-ups, an extra run before the measured ones) is made with
+ * {@code -v} to record whether the appliance ran under KVM or TCG as the attribute
+ * {@code accelerator}.
+ */
+public final class GuestfishLaunch {
+
+    public static final String BENCHMARK = "guestfish-launch";
+
+    private final Parameters parameters;
+
+    /**
+     * @param warmups launches made first and left out of statistics (the first builds the appliance cache)
+     * @param runs measured launches at least
+     * @param maxRuns measured launches at most, when the spread asks for more
+     * @param backend {@code LIBGUESTFS_BACKEND} (e.g. {@code direct}, {@code libvirt}), or null to leave it unset
+     * @param backendSettings {@code LIBGUESTFS_BACKEND_SETTINGS} (e.g. {@code force_tcg}), or null to leave it unset
+     * @param runTimeout how long one launch may take before it is ended
+     */
+    public record Parameters(int warmups, int runs, int maxRuns, String backend, String backendSettings,
+            Duration runTimeout) {
+
+        public Parameters {
+            if (warmups < 0) {
+                throw new IllegalArgumentException("warmups: must be 0 or more, got " + warmups);
+            }
+            new RunCountPolicy(runs, maxRuns, RunCountPolicy.DEFAULT_RSD_THRESHOLD);
+            if (backend != null && backend.isBlank()) {
+                throw new IllegalArgumentException("backend: must not be blank; leave it out to use the default");
+            }
+            if (backendSettings != null && backendSettings.isBlank()) {
+                throw new IllegalArgumentException(
+                        "backendSettings: must not be blank; leave it out to use the default");
+            }
+            if (runTimeout == null || runTimeout.isNegative() || runTimeout.isZero()) {
+                throw new IllegalArgumentException("runTimeout: must be a positive duration, got " + runTimeout);
+            }
+        }
+
+        /** The seed plan: 10 launches after 1 warm-up, libguestfs defaults, 10 minutes per launch. */
+        public static Parameters defaults() {
+            return new Parameters(1, 10, 10, null, null, Duration.ofMinutes(10));
+        }
+
+        public RunCountPolicy policy() {
+            return new RunCountPolicy(runs, maxRuns, RunCountPolicy.DEFAULT_RSD_THRESHOLD);
+        }
+    }
+
+    public GuestfishLaunch(Parameters parameters) {
+        this.parameters = parameters;
+    }
+
+    /** Launches the appliance repeatedly on {@code host}; one measurement, metric {@code seconds}. */
+    public Measurement measure(Host host, Level level, Progress progress) throws HostException, InterruptedException {
+        AtomicReference<String> accelerator = new AtomicReference<>();
+        if (parameters.warmups() == 0) {
+            progress.info("guestfish: one verbose launch to find the accelerator");
+            accelerator.set(GuestfishAccelerator.parse(launch(host, true, 0).log()));
+        }
+        List<Sample> samples = Benchmarks.repeat(host, BENCHMARK, parameters.warmups(), parameters.policy(),
+                progress, index -> {
+                    boolean verbose = index == 1 && accelerator.get() == null;
+                    Launch launch = launch(host, verbose, index);
+                    if (verbose) {
+                        accelerator.set(GuestfishAccelerator.parse(launch.log()));
+                    }
+                    return launch.seconds();
+                });
+        Map<String, String> variant = new LinkedHashMap<>();
+        if (parameters.backend() != null) {
+            variant.put("backend", parameters.backend());
+        }
+        if (parameters.backendSettings() != null) {
+            variant.put("backendSettings", parameters.backendSettings());
+        }
+        Map<String, String> attributes = Map.of("accelerator", accelerator.get(),
+                "warmups", Integer.toString(parameters.warmups()));
+        return new Measurement(BENCHMARK, "seconds", level, host.name(), variant, "s", Better.LOWER, samples,
+                attributes);
+    }
+
+    /** One launch: the seconds it took and its stderr (the verbose log when asked for). */
+    private record Launch(double seconds, String log) {
+    }
+
+    private Launch launch(Host host, boolean verbose, int index) throws HostException, InterruptedException {
+        List<String> words = new ArrayList<>(List.of("env"));
+        if (parameters.backend() != null) {
+            words.add("LIBGUESTFS_BACKEND=" + parameters.backend());
+        }
+        if (parameters.backendSettings() != null) {
+            words.add("LIBGUESTFS_BACKEND_SETTINGS=" + parameters.backendSettings());
+        }
+        words.add("guestfish");
+        if (verbose) {
+            words.add("-v");
+        }
+        words.addAll(List.of("-a", "/dev/null", "run"));
+        CommandResult result = host.run(HostTiming.wrap(Shell.command(words)), parameters.runTimeout());
+        HostTiming.Timing timing = HostTiming.parse(result.stdout());
+        if (timing.exitStatus() != 0) {
+            throw new BenchmarkFailedException(host.name(), "guestfish launch " + index + " failed with exit status "
+                    + timing.exitStatus() + " (is libguestfs installed, and may this user run qemu?):\n"
+                    + Tails.of(result.stderr(), 20));
+        }
+        return new Launch(timing.seconds(), result.stderr());
+    }
+}

@@ -1,0 +1,190 @@
+package io.github.nestedvirt.bench;
+
+import io.github.nestedvirt.host.CommandResult;
+import io.github.nestedvirt.host.Host;
+import io.github.nestedvirt.host.HostException;
+import io.github.nestedvirt.host.Shell;
+import io.github.nestedvirt.result.Better;
+import io.github.nestedvirt.result.Level;
+import io.github.nestedvirt.result.Measurement;
+import io.github.nestedvirt.result.RunCountPolicy;
+import io.github.nestedvirt.result.Sample;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * TCP throughput (or request/response rate) between two hosts, e.g. L2 to L0 (seed plan item 3):
+ * a server started on one host for the duration of the measurement, a client on the other.
+ *
+ * <p>The tools measure on the hosts themselves. iperf3: {@code iperf3 -s -D} with a pid file,
+ * client {@code --json}, throughput = {@code end.sum_received.bits_per_second}. netperf: {@code
+ * netserver -D} in the background, client with omni key=value output. The server is always
+ * stopped afterwards, also when a run fails.
+ */
+public final class NetworkThroughput {
+
+    public static final String BENCHMARK = "network-throughput";
+
+    /** Which program measures. */
+    public enum Tool { IPERF3, NETPERF }
+
+    /** Bulk transfer (Mbit/s) or one-byte request/response (transactions/s, netperf only). */
+    public enum Test { STREAM, RR }
+
+    private final Parameters parameters;
+
+    /**
+     * @param tool iperf3 or netperf
+     * @param test STREAM or RR (RR needs netperf)
+     * @param serverAddress the server host's address as the client reaches it
+     * @param port the server's port; 0 for the tool's default (5201 iperf3, 12865 netperf)
+     * @param seconds the length of one test
+     * @param warmups runs made first and left out of statistics
+     * @param runs measured runs at least
+     * @param maxRuns measured runs at most
+     */
+    public record Parameters(Tool tool, Test test, String serverAddress, int port, int seconds, int warmups, int runs,
+            int maxRuns) {
+
+        public Parameters {
+            if (tool == null) {
+                throw new IllegalArgumentException("tool: must be iperf3 or netperf");
+            }
+            if (test == null) {
+                throw new IllegalArgumentException("test: must be stream or rr");
+            }
+            if (test == Test.RR && tool != Tool.NETPERF) {
+                throw new IllegalArgumentException("test: rr needs tool netperf");
+            }
+            if (serverAddress == null || serverAddress.isBlank() || serverAddress.startsWith("-")) {
+                throw new IllegalArgumentException("serverAddress: give the server's address as the client sees it");
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port: must be 1-65535, or 0 for the default, got " + port);
+            }
+            if (seconds < 1) {
+                throw new IllegalArgumentException("seconds: must be at least 1, got " + seconds);
+            }
+            if (warmups < 0) {
+                throw new IllegalArgumentException("warmups: must be 0 or more, got " + warmups);
+            }
+            new RunCountPolicy(runs, maxRuns, RunCountPolicy.DEFAULT_RSD_THRESHOLD);
+        }
+
+        /** iperf3 TCP stream, 10 s per run, 1 warm-up, 5 runs. */
+        public static Parameters defaults(String serverAddress) {
+            return new Parameters(Tool.IPERF3, Test.STREAM, serverAddress, 0, 10, 1, 5, 5);
+        }
+
+        public int effectivePort() {
+            return port != 0 ? port : tool == Tool.IPERF3 ? 5201 : 12865;
+        }
+
+        public RunCountPolicy policy() {
+            return new RunCountPolicy(runs, maxRuns, RunCountPolicy.DEFAULT_RSD_THRESHOLD);
+        }
+    }
+
+    public NetworkThroughput(Parameters parameters) {
+        this.parameters = parameters;
+    }
+
+    /**
+     * Measures from {@code client} to {@code server}; one measurement, {@code throughput} in Mbit/s or
+     * {@code transactions} per s, both higher-is-better, named after the client host.
+     */
+    public Measurement measure(Host server, Host client, Level level, Progress progress)
+            throws HostException, InterruptedException {
+        String dir = startServer(server);
+        List<Double> retransmits = new ArrayList<>();
+        List<Double> serverCpu = new ArrayList<>();
+        Map<String, String> attributes = new LinkedHashMap<>();
+        List<Sample> samples;
+        try {
+            progress.info("network: " + toolName() + " server on " + server.name() + " port "
+                    + parameters.effectivePort());
+            samples = Benchmarks.repeat(client, BENCHMARK, parameters.warmups(), parameters.policy(), progress,
+                    index -> parameters.tool() == Tool.IPERF3
+                            ? iperf3Once(client, index, retransmits, serverCpu)
+                            : netperfOnce(client, attributes));
+        } finally {
+            stopServer(server, dir);
+        }
+        attributes.put("server", server.name());
+        attributes.put("serverAddress", parameters.serverAddress());
+        attributes.put("seconds", Integer.toString(parameters.seconds()));
+        if (!retransmits.isEmpty()) {
+            attributes.put("retransmits", Long.toString(retransmits.stream().mapToLong(Double::longValue).sum()));
+            attributes.put("serverCpuPercent", String.format(java.util.Locale.ROOT, "%.1f",
+                    serverCpu.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)));
+        }
+        Map<String, String> variant = Map.of("tool", toolName(), "test", parameters.test().name().toLowerCase());
+        boolean rr = parameters.test() == Test.RR;
+        return new Measurement(BENCHMARK, rr ? "transactions" : "throughput", level, client.name(), variant,
+                rr ? "1/s" : "Mbit/s", Better.HIGHER, samples, attributes);
+    }
+
+    private String toolName() {
+        return parameters.tool().name().toLowerCase();
+    }
+
+    /** Starts the server in its own directory on the server host; returns that directory. */
+    private String startServer(Host server) throws HostException, InterruptedException {
+        String port = Integer.toString(parameters.effectivePort());
+        String start = parameters.tool() == Tool.IPERF3
+                ? Shell.command("iperf3", "-s", "-D", "-p", port, "-I", "PIDFILE", "--logfile", "LOG")
+                : "{ " + Shell.command("netserver", "-D", "-p", port) + " < /dev/null > LOG 2>&1 & echo $! > PIDFILE; }";
+        String script = "d=$(mktemp -d) && cd \"$d\" && " + start.replace("PIDFILE", "\"$d/pid\"")
+                .replace("LOG", "\"$d/log\"") + " && sleep 0.5 && kill -0 \"$(cat \"$d/pid\")\" && echo \"$d\"";
+        CommandResult result = server.run(script, Duration.ofMinutes(1));
+        if (!result.succeeded()) {
+            throw new BenchmarkFailedException(server.name(), toolName() + " server did not start on port " + port
+                    + " (is " + toolName() + " installed, is the port free?):\n"
+                    + Tails.of(result.stderr() + "\n" + result.stdout(), 10));
+        }
+        return result.stdout().strip();
+    }
+
+    private void stopServer(Host server, String dir) throws HostException, InterruptedException {
+        String quoted = Shell.quote(dir);
+        server.run("kill \"$(cat " + quoted + "/pid)\" 2>/dev/null; rm -rf " + quoted, Duration.ofMinutes(1));
+    }
+
+    private double iperf3Once(Host client, int index, List<Double> retransmits, List<Double> serverCpu)
+            throws HostException, InterruptedException {
+        String command = Shell.command("iperf3", "-c", parameters.serverAddress(), "-p",
+                Integer.toString(parameters.effectivePort()), "-t", Integer.toString(parameters.seconds()), "--json");
+        CommandResult result = client.run(command, Duration.ofSeconds(parameters.seconds() + 60L));
+        NetworkOutput.Iperf3Result parsed;
+        try {
+            parsed = NetworkOutput.parseIperf3(result.stdout());
+        } catch (IllegalArgumentException e) {
+            throw new BenchmarkFailedException(client.name(), "iperf3 run " + index + " to "
+                    + parameters.serverAddress() + " failed: " + e.getMessage() + "\n" + Tails.of(result.stderr(), 10));
+        }
+        retransmits.add((double) parsed.retransmits());
+        serverCpu.add(parsed.remoteCpuPercent());
+        return parsed.receivedMbps();
+    }
+
+    private double netperfOnce(Host client, Map<String, String> attributes) throws HostException, InterruptedException {
+        List<String> words = new ArrayList<>(List.of("netperf", "-H", parameters.serverAddress(), "-p",
+                Integer.toString(parameters.effectivePort()), "-l", Integer.toString(parameters.seconds()), "-t",
+                parameters.test() == Test.RR ? "TCP_RR" : "TCP_STREAM", "-P", "0", "--", "-k",
+                "THROUGHPUT,THROUGHPUT_UNITS,MEAN_LATENCY,P50_LATENCY,P99_LATENCY"));
+        CommandResult result = client.run(Shell.command(words), Duration.ofSeconds(parameters.seconds() + 60L));
+        NetworkOutput.NetperfResult parsed;
+        try {
+            parsed = NetworkOutput.parseNetperfKeyValue(result.stdout());
+        } catch (IllegalArgumentException e) {
+            throw new BenchmarkFailedException(client.name(), "netperf to " + parameters.serverAddress() + " failed: "
+                    + e.getMessage() + "\n" + Tails.of(result.stderr(), 10));
+        }
+        parsed.latencies().forEach((key, value) -> attributes.put(key, Double.toString(value)));
+        attributes.put("unit", parsed.unit());
+        return parsed.value();
+    }
+}

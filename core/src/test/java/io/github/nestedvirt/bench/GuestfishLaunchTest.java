@@ -1,0 +1,75 @@
+package io.github.nestedvirt.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.nestedvirt.result.Better;
+import io.github.nestedvirt.result.Level;
+import io.github.nestedvirt.result.Measurement;
+import io.github.nestedvirt.result.Summary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+class GuestfishLaunchTest {
+
+    @Test
+    void parametersNameTheBadField() {
+        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(1, 0, 10, null, null, Duration.ofMinutes(1)))
+                .hasMessageStartingWith("runs: must be at least 1");
+        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(-1, 1, 1, null, null, Duration.ofMinutes(1)))
+                .hasMessageStartingWith("warmups:");
+        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(1, 1, 1, " ", null, Duration.ofMinutes(1)))
+                .hasMessageStartingWith("backend:");
+        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(1, 1, 1, null, null, Duration.ZERO))
+                .hasMessageStartingWith("runTimeout:");
+        assertThat(GuestfishLaunch.Parameters.defaults().runs()).isEqualTo(10);
+        assertThat(GuestfishLaunch.Parameters.defaults().warmups()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedLaunchWithAMissingTmpdirShowsTheEndOfStderr() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/guestfish")), "needs guestfish (Debian libguestfs-tools)");
+        // a TMPDIR that does not exist is a real launch failure that libguestfs reports at once
+        GuestfishLaunch launch = new GuestfishLaunch(
+                new GuestfishLaunch.Parameters(1, 1, 1, "direct", null, Duration.ofMinutes(2)));
+        try (TestLocalHost host = new TestLocalHost(List.of("env", "TMPDIR=/nonexistent/tmpdir"))) {
+            assertThatThrownBy(() -> launch.measure(host, Level.L0, Progress.NONE))
+                    .isInstanceOf(BenchmarkFailedException.class)
+                    .hasMessageContaining("local: guestfish launch 1 failed with exit status 1")
+                    .hasMessageContaining("/nonexistent/tmpdir").hasMessageContaining("No such file or directory");
+        }
+    }
+
+    @Test
+    @Tag("slow")
+    void launchesTheApplianceUnderForcedTcg() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/guestfish")), "needs guestfish (Debian libguestfs-tools)");
+        GuestfishLaunch launch = new GuestfishLaunch(
+                new GuestfishLaunch.Parameters(1, 2, 2, "direct", "force_tcg", Duration.ofMinutes(10)));
+
+        Measurement measurement;
+        try (TestLocalHost host = new TestLocalHost()) {
+            measurement = launch.measure(host, Level.L0, Progress.NONE);
+        }
+
+        assertThat(measurement.benchmark()).isEqualTo("guestfish-launch");
+        assertThat(measurement.unit()).isEqualTo("s");
+        assertThat(measurement.better()).isEqualTo(Better.LOWER);
+        assertThat(measurement.samples()).hasSize(3);
+        assertThat(measurement.samples().get(0).warmup()).isTrue();
+        assertThat(measurement.values()).hasSize(2);
+        for (double seconds : measurement.values()) {
+            assertThat(seconds).isBetween(1.0, 600.0);
+        }
+        assertThat(measurement.attributes()).containsEntry("accelerator", "tcg");
+        assertThat(measurement.variant()).isEqualTo(Map.of("backend", "direct", "backendSettings", "force_tcg"));
+        System.out.println("guestfish launch (force_tcg): " + Summary.of(measurement) + " samples "
+                + measurement.samples());
+    }
+}

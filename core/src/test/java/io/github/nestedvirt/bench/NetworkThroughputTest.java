@@ -1,0 +1,123 @@
+package io.github.nestedvirt.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.nestedvirt.host.CommandResult;
+import io.github.nestedvirt.result.Better;
+import io.github.nestedvirt.result.Level;
+import io.github.nestedvirt.result.Measurement;
+import io.github.nestedvirt.result.Summary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NetworkThroughputTest {
+
+    @Test
+    void iperf3EndSummaryIsRead() {
+        NetworkOutput.Iperf3Result result = NetworkOutput.parseIperf3(Fixtures.read("iperf3-client.json"));
+
+        assertThat(result.sentMbps()).isCloseTo(9394.62546575, within(1e-6));
+        assertThat(result.receivedMbps()).isCloseTo(9380.64213325, within(1e-6));
+        assertThat(result.retransmits()).isEqualTo(17);
+        assertThat(result.hostCpuPercent()).isCloseTo(63.512, within(1e-9));
+        assertThat(result.remoteCpuPercent()).isCloseTo(41.87, within(1e-9));
+    }
+
+    @Test
+    void iperf3ErrorIsReported() {
+        assertThatThrownBy(() -> NetworkOutput.parseIperf3(Fixtures.read("iperf3-client-refused.json")))
+                .hasMessage("iperf3 reported: unable to connect to server: Connection refused");
+        assertThatThrownBy(() -> NetworkOutput.parseIperf3("iperf3: error - unable to connect"))
+                .hasMessageStartingWith("iperf3 output is not JSON");
+    }
+
+    @Test
+    void netperfClassicWithAndWithoutBanner() {
+        assertThat(NetworkOutput.parseNetperfClassic(Fixtures.read("netperf-tcp-stream.txt")))
+                .isEqualTo(new NetworkOutput.NetperfResult(8765.43, "10^6bits/s", java.util.Map.of()));
+        assertThat(NetworkOutput.parseNetperfClassic(Fixtures.read("netperf-tcp-stream-p0.txt")).value())
+                .isEqualTo(8765.43);
+        assertThat(NetworkOutput.parseNetperfClassic(Fixtures.read("netperf-tcp-rr.txt")))
+                .isEqualTo(new NetworkOutput.NetperfResult(24567.89, "Trans/s", java.util.Map.of()));
+        assertThat(NetworkOutput.parseNetperfClassic(Fixtures.read("netperf-tcp-rr-p0.txt")).value())
+                .isEqualTo(24567.89);
+        assertThatThrownBy(() -> NetworkOutput.parseNetperfClassic("establish control: are you sure there is a "
+                + "netserver listening on 10.0.0.1 at port 12865?\n")).hasMessageContaining("no netperf result line");
+    }
+
+    @Test
+    void netperfOmniKeyValues() {
+        NetworkOutput.NetperfResult stream = NetworkOutput.parseNetperfKeyValue(
+                Fixtures.read("netperf-omni-stream-k.txt"));
+        assertThat(stream.value()).isEqualTo(8765.43);
+        assertThat(stream.unit()).isEqualTo("10^6bits/s");
+        assertThat(stream.latencies()).containsEntry("P99_LATENCY", 48.0).containsEntry("MEAN_LATENCY", 14.95);
+
+        NetworkOutput.NetperfResult rr = NetworkOutput.parseNetperfKeyValue(Fixtures.read("netperf-omni-rr-k.txt"));
+        assertThat(rr.value()).isEqualTo(24567.89);
+        assertThat(rr.unit()).isEqualTo("Trans/s");
+        assertThat(rr.latencies()).containsEntry("P50_LATENCY", 38.0);
+    }
+
+    @Test
+    void parametersNameTheBadField() {
+        assertThatThrownBy(() -> new NetworkThroughput.Parameters(NetworkThroughput.Tool.IPERF3,
+                NetworkThroughput.Test.RR, "127.0.0.1", 0, 2, 0, 1, 1)).hasMessage("test: rr needs tool netperf");
+        assertThatThrownBy(() -> new NetworkThroughput.Parameters(NetworkThroughput.Tool.IPERF3,
+                NetworkThroughput.Test.STREAM, "", 0, 2, 0, 1, 1)).hasMessageStartingWith("serverAddress:");
+        assertThatThrownBy(() -> new NetworkThroughput.Parameters(NetworkThroughput.Tool.IPERF3,
+                NetworkThroughput.Test.STREAM, "127.0.0.1", 70000, 2, 0, 1, 1)).hasMessageStartingWith("port:");
+        assertThatThrownBy(() -> new NetworkThroughput.Parameters(NetworkThroughput.Tool.IPERF3,
+                NetworkThroughput.Test.STREAM, "127.0.0.1", 0, 0, 0, 1, 1)).hasMessageStartingWith("seconds:");
+    }
+
+    @Test
+    void iperf3OverLoopbackAndTheServerIsStoppedAfterwards() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/iperf3")), "needs iperf3 (Debian iperf3)");
+        NetworkThroughput network = new NetworkThroughput(new NetworkThroughput.Parameters(
+                NetworkThroughput.Tool.IPERF3, NetworkThroughput.Test.STREAM, "127.0.0.1", 25201, 2, 0, 3, 3));
+
+        Measurement measurement;
+        try (TestLocalHost server = new TestLocalHost(); TestLocalHost client = new TestLocalHost()) {
+            measurement = network.measure(server, client, Level.L0, Progress.NONE);
+            assertThat(serverRunning(server, 25201)).as("iperf3 server left running").isFalse();
+        }
+
+        assertThat(measurement.metric()).isEqualTo("throughput");
+        assertThat(measurement.unit()).isEqualTo("Mbit/s");
+        assertThat(measurement.better()).isEqualTo(Better.HIGHER);
+        assertThat(measurement.values()).hasSize(3);
+        for (double mbps : measurement.values()) {
+            assertThat(mbps).isGreaterThan(100);
+        }
+        assertThat(measurement.attributes()).containsKeys("retransmits", "serverCpuPercent");
+        System.out.println("iperf3 loopback: " + Summary.of(measurement) + " Mbit/s");
+    }
+
+    @Test
+    void aClientWithoutIperf3FailsClearlyAndTheServerIsStillStopped() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/iperf3")), "needs iperf3 (Debian iperf3)");
+        NetworkThroughput network = new NetworkThroughput(new NetworkThroughput.Parameters(
+                NetworkThroughput.Tool.IPERF3, NetworkThroughput.Test.STREAM, "127.0.0.1", 25202, 1, 0, 1, 1));
+        // a client whose PATH has no iperf3: a real failure of the client side only
+        try (TestLocalHost server = new TestLocalHost();
+                TestLocalHost client = new TestLocalHost(List.of("env", "PATH=/nonexistent"))) {
+            assertThatThrownBy(() -> network.measure(server, client, Level.L0, Progress.NONE))
+                    .isInstanceOf(BenchmarkFailedException.class)
+                    .hasMessageContaining("iperf3 run 1 to 127.0.0.1 failed")
+                    .hasMessageContaining("iperf3: not found");
+            assertThat(serverRunning(server, 25202)).as("iperf3 server left running").isFalse();
+        }
+    }
+
+    private static boolean serverRunning(TestLocalHost host, int port) throws Exception {
+        CommandResult result = host.run("pgrep -f '[i]perf3 -s -D -p " + port + " '", Duration.ofSeconds(10));
+        return result.succeeded();
+    }
+}
