@@ -131,20 +131,19 @@ final class BenchCommand {
             description = "Seed item 1: times a Linux kernel build on the host, 'make clean' between builds.")
     static final class Kernel extends Single {
 
-        @Option(names = "--source", paramLabel = "TARBALL|URL", description = "Kernel tarball on the host, or a URL.")
+        @Option(names = "--source", required = true, paramLabel = "TARBALL|URL|DIR",
+                description = "On the host: a kernel tarball, an http(s) URL it downloads, or an unpacked tree.")
         String source;
 
-        @Option(names = "--tree", paramLabel = "DIR", description = "An unpacked kernel tree on the host instead.")
-        String tree;
-
-        @Option(names = "--work-dir", paramLabel = "DIR", description = "Where to unpack. Default: /var/tmp/nvmx-kernel.")
+        @Option(names = "--work-dir", paramLabel = "DIR", description = "Where to unpack and build. Default: /var/tmp/nvmx-kernel.")
         String workDir;
 
-        @Option(names = "--config", paramLabel = "TARGET", description = "tinyconfig (default), defconfig or allnoconfig.")
+        @Option(names = "--config", paramLabel = "CONFIG",
+                description = "tinyconfig, defconfig (default), allnoconfig, or the path of a .config on the host.")
         String config;
 
-        @Option(names = "--config-file", paramLabel = "FILE", description = "A .config on the host instead of --config.")
-        String configFile;
+        @Option(names = "--keep-debug", description = "Build with the configuration's debug options (off by default).")
+        boolean keepDebug;
 
         @Option(names = "--jobs", paramLabel = "N", description = "make -j. Default: the host's CPU count.")
         Integer jobs;
@@ -160,11 +159,10 @@ final class BenchCommand {
         @Override
         Map<String, Object> entry() {
             Map<String, Object> entry = new LinkedHashMap<>();
-            putIfSet(entry, "source", source);
-            putIfSet(entry, "tree", tree);
+            entry.put("source", source);
             putIfSet(entry, "workDir", workDir);
             putIfSet(entry, "config", config);
-            putIfSet(entry, "configFile", configFile);
+            entry.put("debugOff", !keepDebug);
             putIfSet(entry, "jobs", jobs);
             entry.put("dropCaches", dropCaches);
             return entry;
@@ -184,7 +182,7 @@ final class BenchCommand {
         @Option(names = "--tool", paramLabel = "TOOL", description = "iperf3 (default) or netperf.")
         String tool;
 
-        @Option(names = "--test", paramLabel = "TEST", description = "TCP_STREAM (default) or TCP_RR (netperf).")
+        @Option(names = "--test", paramLabel = "TEST", description = "stream (default) or rr (request/response, netperf only).")
         String test;
 
         @Option(names = "--seconds", paramLabel = "N", description = "Length of each run. Default: 10.")

@@ -1,5 +1,7 @@
 package io.github.nestedvirt.bench;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.nestedvirt.host.CommandResult;
 import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
@@ -61,7 +63,18 @@ public final class GuestfishLaunch {
 
         /** The seed plan: 10 launches after 1 warm-up, libguestfs defaults, 10 minutes per launch. */
         public static Parameters defaults() {
-            return new Parameters(1, 10, 10, null, null, Duration.ofMinutes(10));
+            return fromPlan(null, null, null, null, null, null);
+        }
+
+        /** The keys of a plan entry (and of a Pipeline step); every key is optional. */
+        @JsonCreator
+        public static Parameters fromPlan(@JsonProperty("warmups") Integer warmups, @JsonProperty("runs") Integer runs,
+                @JsonProperty("maxRuns") Integer maxRuns, @JsonProperty("backend") String backend,
+                @JsonProperty("backendSettings") String backendSettings,
+                @JsonProperty("timeoutSeconds") Integer timeoutSeconds) {
+            int min = runs == null ? 10 : runs;
+            return new Parameters(warmups == null ? 1 : warmups, min, maxRuns == null ? 2 * min : maxRuns, backend,
+                    backendSettings, Duration.ofSeconds(timeoutSeconds == null ? 600 : timeoutSeconds));
         }
 
         public RunCountPolicy policy() {

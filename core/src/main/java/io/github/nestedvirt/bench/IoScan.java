@@ -1,5 +1,7 @@
 package io.github.nestedvirt.bench;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.nestedvirt.host.CommandResult;
 import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
@@ -64,9 +66,21 @@ public final class IoScan {
             }
         }
 
-        /** The seed plan's {@code find / -xdev}: 3 runs, no warm-up, caches kept, 1 hour per run. */
+        /** The seed plan's {@code find / -xdev}: 1 warm-up and 3 runs, caches kept, 1 hour per run. */
         public static Parameters defaults() {
-            return new Parameters(List.of("/"), true, false, 0, 3, 3, Duration.ofHours(1));
+            return fromPlan(null, null, null, null, null, null, null);
+        }
+
+        /** The keys of a plan entry (and of a Pipeline step); every key is optional. */
+        @JsonCreator
+        public static Parameters fromPlan(@JsonProperty("paths") List<String> paths, @JsonProperty("xdev") Boolean xdev,
+                @JsonProperty("dropCaches") Boolean dropCaches, @JsonProperty("warmups") Integer warmups,
+                @JsonProperty("runs") Integer runs, @JsonProperty("maxRuns") Integer maxRuns,
+                @JsonProperty("timeoutSeconds") Integer timeoutSeconds) {
+            int min = runs == null ? 3 : runs;
+            return new Parameters(paths == null ? List.of("/") : paths, xdev == null || xdev,
+                    Boolean.TRUE.equals(dropCaches), warmups == null ? 1 : warmups, min,
+                    maxRuns == null ? 2 * min : maxRuns, Duration.ofSeconds(timeoutSeconds == null ? 3600 : timeoutSeconds));
         }
 
         public RunCountPolicy policy() {

@@ -1,5 +1,7 @@
 package io.github.nestedvirt.bench;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.nestedvirt.host.CommandResult;
 import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
@@ -91,8 +93,25 @@ public final class KernelBuild {
 
         /** defconfig, debug off, one job per CPU, 3 builds without warm-up, caches kept. */
         public static Parameters defaults(String source, String workDir) {
-            return new Parameters(source, workDir, "defconfig", true, 0, false, 0, 3, 3, Duration.ofHours(1),
-                    Duration.ofHours(6));
+            return fromPlan(source, workDir, null, null, null, null, null, null, null, null, null);
+        }
+
+        /** The keys of a plan entry (and of a Pipeline step); all but {@code source} are optional. */
+        @JsonCreator
+        public static Parameters fromPlan(@JsonProperty(value = "source", required = true) String source,
+                @JsonProperty("workDir") String workDir, @JsonProperty("config") String config,
+                @JsonProperty("debugOff") Boolean debugOff, @JsonProperty("jobs") Integer jobs,
+                @JsonProperty("dropCaches") Boolean dropCaches, @JsonProperty("warmups") Integer warmups,
+                @JsonProperty("runs") Integer runs, @JsonProperty("maxRuns") Integer maxRuns,
+                @JsonProperty("prepareTimeoutMinutes") Integer prepareTimeoutMinutes,
+                @JsonProperty("timeoutMinutes") Integer timeoutMinutes) {
+            int min = runs == null ? 3 : runs;
+            return new Parameters(source, workDir == null ? "/var/tmp/nvmx-kernel" : workDir,
+                    config == null ? "defconfig" : config, debugOff == null || debugOff, jobs == null ? 0 : jobs,
+                    Boolean.TRUE.equals(dropCaches), warmups == null ? 0 : warmups, min,
+                    maxRuns == null ? 2 * min : maxRuns,
+                    Duration.ofMinutes(prepareTimeoutMinutes == null ? 60 : prepareTimeoutMinutes),
+                    Duration.ofMinutes(timeoutMinutes == null ? 360 : timeoutMinutes));
         }
 
         public RunCountPolicy policy() {

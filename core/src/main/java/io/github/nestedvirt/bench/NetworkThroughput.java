@@ -1,5 +1,7 @@
 package io.github.nestedvirt.bench;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.nestedvirt.host.CommandResult;
 import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
@@ -11,8 +13,10 @@ import io.github.nestedvirt.result.RunCountPolicy;
 import io.github.nestedvirt.result.Sample;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -76,7 +80,32 @@ public final class NetworkThroughput {
 
         /** iperf3 TCP stream, 10 s per run, 1 warm-up, 5 runs. */
         public static Parameters defaults(String serverAddress) {
-            return new Parameters(Tool.IPERF3, Test.STREAM, serverAddress, 0, 10, 1, 5, 5);
+            return fromPlan(serverAddress, null, null, null, null, null, null, null);
+        }
+
+        /** The keys of a plan entry (and of a Pipeline step); all but {@code address} are optional. */
+        @JsonCreator
+        public static Parameters fromPlan(@JsonProperty(value = "address", required = true) String address,
+                @JsonProperty("tool") String tool, @JsonProperty("test") String test,
+                @JsonProperty("port") Integer port, @JsonProperty("seconds") Integer seconds,
+                @JsonProperty("warmups") Integer warmups, @JsonProperty("runs") Integer runs,
+                @JsonProperty("maxRuns") Integer maxRuns) {
+            int min = runs == null ? 5 : runs;
+            return new Parameters(named(Tool.class, "tool", tool == null ? "iperf3" : tool),
+                    named(Test.class, "test", test == null ? "stream" : test), address, port == null ? 0 : port,
+                    seconds == null ? 10 : seconds, warmups == null ? 1 : warmups, min,
+                    maxRuns == null ? 2 * min : maxRuns);
+        }
+
+        private static <E extends Enum<E>> E named(Class<E> type, String key, String value) {
+            for (E constant : type.getEnumConstants()) {
+                if (constant.name().equalsIgnoreCase(value)) {
+                    return constant;
+                }
+            }
+            throw new IllegalArgumentException(key + ": must be one of "
+                    + Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList()
+                    + ", got '" + value + "'");
         }
 
         public int effectivePort() {

@@ -3,10 +3,15 @@ package io.github.nestedvirt.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.nestedvirt.bench.GuestfishLaunch;
+import io.github.nestedvirt.bench.IoScan;
+import io.github.nestedvirt.bench.KernelBuild;
+import io.github.nestedvirt.bench.NetworkThroughput;
 import io.github.nestedvirt.result.Level;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PlanReaderTest {
@@ -23,8 +28,13 @@ class PlanReaderTest {
         assertThat(plan.benchmarks()).extracting(b -> b.getClass().getSimpleName())
                 .containsExactly("GuestfishSpec", "IoScanSpec", "KernelBuildSpec", "NetworkSpec");
         GuestfishSpec guestfish = (GuestfishSpec) plan.benchmarks().get(0);
-        assertThat(guestfish.backendSettings()).isEqualTo("force_tcg");
-        assertThat(guestfish.repeat()).isEqualTo(new BenchmarkSpec.Repeat(1, 5, 10, 0.025));
+        assertThat(guestfish.host()).isEqualTo("l0");
+        assertThat(guestfish.parameters().backendSettings()).isEqualTo("force_tcg");
+        assertThat(guestfish.parameters().warmups()).isEqualTo(1);
+        assertThat(guestfish.parameters().runs()).isEqualTo(5);
+        assertThat(guestfish.parameters().maxRuns()).isEqualTo(10);
+        NetworkSpec net = (NetworkSpec) plan.benchmarks().get(3);
+        assertThat(net.hostReferences()).containsExactly(Map.entry("server", "l0"), Map.entry("client", "l0"));
     }
 
     @Test
@@ -45,16 +55,19 @@ class PlanReaderTest {
         assertThat(ssh.port()).isEqualTo(22);
         assertThat(ssh.user()).isEqualTo("root");
         assertThat(ssh.acceptNewHostKey()).isFalse();
-        assertThat(((GuestfishSpec) plan.benchmarks().get(0)).repeat()).isEqualTo(new BenchmarkSpec.Repeat(1, 10, 20, 0.025));
-        IoScanSpec io = (IoScanSpec) plan.benchmarks().get(1);
+        GuestfishLaunch.Parameters guestfish = ((GuestfishSpec) plan.benchmarks().get(0)).parameters();
+        assertThat(guestfish).isEqualTo(new GuestfishLaunch.Parameters(1, 10, 20, null, null, Duration.ofMinutes(10)));
+        IoScan.Parameters io = ((IoScanSpec) plan.benchmarks().get(1)).parameters();
         assertThat(io.paths()).isEqualTo(List.of("/"));
         assertThat(io.xdev()).isTrue();
-        KernelBuildSpec kernel = (KernelBuildSpec) plan.benchmarks().get(2);
-        assertThat(kernel.config()).isEqualTo("tinyconfig");
-        assertThat(kernel.jobs()).isNull();
-        NetworkSpec net = (NetworkSpec) plan.benchmarks().get(3);
-        assertThat(net.tool()).isEqualTo("iperf3");
-        assertThat(net.duration()).isEqualTo(Duration.ofSeconds(10));
+        KernelBuild.Parameters kernel = ((KernelBuildSpec) plan.benchmarks().get(2)).parameters();
+        assertThat(kernel.config()).isEqualTo("defconfig");
+        assertThat(kernel.debugOff()).isTrue();
+        assertThat(kernel.jobs()).isZero();
+        NetworkThroughput.Parameters net = ((NetworkSpec) plan.benchmarks().get(3)).parameters();
+        assertThat(net.tool()).isEqualTo(NetworkThroughput.Tool.IPERF3);
+        assertThat(net.test()).isEqualTo(NetworkThroughput.Test.STREAM);
+        assertThat(net.seconds()).isEqualTo(10);
     }
 
     @Test
@@ -70,10 +83,8 @@ class PlanReaderTest {
                     rusn: 3
                 """, "typo.yaml"))
                 .isInstanceOf(PlanException.class)
-                .hasMessageStartingWith("typo.yaml:8:")
-                .hasMessageContaining("unknown key 'rusn'")
-                .hasMessageContaining("benchmarks[0]")
-                .hasMessageContaining("runs");
+                .hasMessageStartingWith("typo.yaml:8:5: benchmarks[0]: unknown key 'rusn'; known keys: ")
+                .hasMessageContaining("maxRuns, prepareTimeoutMinutes, runs, source");
     }
 
     @Test
@@ -85,7 +96,7 @@ class PlanReaderTest {
                   - {type: kernal, host: l0}
                 """, "t.yaml"))
                 .hasMessageStartingWith("t.yaml:4:")
-                .hasMessageContaining("unknown benchmark type 'kernal'")
+                .hasMessageContaining("benchmarks[0]: unknown benchmark type 'kernal'")
                 .hasMessageContaining("guestfish, io, kernel, net");
     }
 
@@ -99,9 +110,21 @@ class PlanReaderTest {
                     host: l0
                     runs: 0
                 """, "t.yaml"))
-                .hasMessageStartingWith("t.yaml:")
+                .hasMessageStartingWith("t.yaml:4:")
                 .hasMessageContaining("benchmarks[0]")
                 .hasMessageContaining("runs: must be at least 1");
+    }
+
+    @Test
+    void unknownEnumValueOfABenchmarkNamesTheKey() {
+        assertThatThrownBy(() -> reader.read("""
+                name: t
+                hosts: {l0: {level: L0, local: true}}
+                benchmarks:
+                  - {type: net, server: l0, client: l0, address: 127.0.0.1, tool: iperf2}
+                """, "t.yaml"))
+                .hasMessageStartingWith("t.yaml:4:")
+                .hasMessageContaining("tool: must be one of [iperf3, netperf], got 'iperf2'");
     }
 
     @Test
@@ -149,7 +172,20 @@ class PlanReaderTest {
                   - {type: net, server: l0, client: l0}
                 """, "t.yaml"))
                 .hasMessageStartingWith("t.yaml:4:")
+                .hasMessageContaining("benchmarks[0]")
                 .hasMessageContaining("address");
+    }
+
+    @Test
+    void benchmarkWithoutHostIsNamed() {
+        assertThatThrownBy(() -> reader.read("""
+                name: t
+                hosts: {l0: {level: L0, local: true}}
+                benchmarks:
+                  - {type: io, paths: [/usr]}
+                """, "t.yaml"))
+                .hasMessageStartingWith("t.yaml:4:")
+                .hasMessageContaining("missing required key 'host'");
     }
 
     @Test
