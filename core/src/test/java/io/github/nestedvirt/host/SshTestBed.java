@@ -234,8 +234,14 @@ final class SshTestBed implements AutoCloseable {
                 "MaxStartups 200",
                 "LogLevel INFO", ""));
         Files.writeString(log, "");
-        Process sshd = new ProcessBuilder("ip", "netns", "exec", namespace, "/usr/sbin/sshd", "-D",
-                "-f", config.toString(), "-E", log.toString())
+        // Root's home on this machine may hold shell start-up files (bash reads ~/.bashrc for every
+        // SSH command); a fresh guest has none, so the server sees an empty home of its own, bind-mounted
+        // in a private mount namespace that nothing else sees.
+        Path home = Files.createDirectories(dir.resolve(server + "_home"));
+        String serve = "mount --bind " + Shell.quote(home.toString()) + " /root && exec "
+                + Shell.command("/usr/sbin/sshd", "-D", "-f", config.toString(), "-E", log.toString());
+        Process sshd = new ProcessBuilder("ip", "netns", "exec", namespace, "unshare", "--mount", "--propagation", "private",
+                "/bin/sh", "-c", serve)
                 .redirectErrorStream(true).redirectOutput(dir.resolve(server + ".out").toFile()).start();
         servers.add(sshd);
         long end = System.nanoTime() + SETUP_TIMEOUT.toNanos();
