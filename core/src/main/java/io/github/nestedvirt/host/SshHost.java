@@ -86,14 +86,11 @@ public final class SshHost implements Host {
                 listener.line(stream, line);
             }
         };
-        ChannelExec channel = openExec(inProcessGroup(command, marker));
+        Exec exec = start(inProcessGroup(command, marker), false);
+        ChannelExec channel = exec.channel();
         try {
-            channel.setInputStream(new ByteArrayInputStream(new byte[0]));
-            InputStream stdout = channel.getInputStream();
-            InputStream stderr = channel.getErrStream();
-            channel.connect((int) target.connectTimeout().toMillis());
-            OutputDrain out = OutputDrain.start(stdout, OutputListener.Stream.STDOUT, withoutMarker, "ssh-stdout " + name());
-            OutputDrain err = OutputDrain.start(stderr, OutputListener.Stream.STDERR, withoutMarker, "ssh-stderr " + name());
+            OutputDrain out = OutputDrain.start(exec.stdout(), OutputListener.Stream.STDOUT, withoutMarker, "ssh-stdout " + name());
+            OutputDrain err = OutputDrain.start(exec.stderr(), OutputListener.Stream.STDERR, withoutMarker, "ssh-stderr " + name());
             try {
                 boolean finished = out.awaitEnd(deadline - System.nanoTime())
                         && err.awaitEnd(deadline - System.nanoTime())
@@ -112,8 +109,6 @@ public final class SshHost implements Host {
             }
             return new CommandResult(command, channel.getExitStatus(), out.text(), stripMarker(err.text(), marker),
                     Duration.ofNanos(System.nanoTime() - start));
-        } catch (JSchException | IOException e) {
-            throw new HostException(name(), "cannot run command: " + e.getMessage(), e);
         } finally {
             channel.disconnect();
         }
@@ -165,15 +160,13 @@ public final class SshHost implements Host {
                 + "kill -KILL -- -" + group + " 2>/dev/null; true";
         boolean interrupted = Thread.interrupted();
         try {
-            ChannelExec killer = openExec(kill);
+            ChannelExec killer = start(kill, false).channel();
             try {
-                killer.setInputStream(new ByteArrayInputStream(new byte[0]));
-                killer.connect((int) target.connectTimeout().toMillis());
                 awaitClosed(killer, System.nanoTime() + KILL_GRACE.toNanos() * 3);
             } finally {
                 killer.disconnect();
             }
-        } catch (HostException | JSchException | InterruptedException e) {
+        } catch (HostException | InterruptedException e) {
             // The session is gone too; with it the process lost its channel. Nothing more we can do.
         } finally {
             if (interrupted) {
@@ -195,43 +188,62 @@ public final class SshHost implements Host {
         return processGroup.get();
     }
 
-    /** Opens an exec channel, reconnecting once if the session dropped since its last use. */
-    private ChannelExec openExec(String command) throws HostException {
+    /** A started exec channel and its streams ({@code stdin} only when asked for). */
+    private record Exec(ChannelExec channel, InputStream stdout, InputStream stderr, OutputStream stdin) {
+    }
+
+    /**
+     * Starts {@code command} on a channel of the persistent session. If the session turns out to
+     * have dropped since its last use, it is opened again and the command started once more: it
+     * had not run yet.
+     */
+    private Exec start(String command, boolean feedsStdin) throws HostException {
         if (closed) {
             throw new HostException(name(), "host is closed");
         }
-        Session session = connections.session(target);
-        ChannelExec channel;
-        try {
-            channel = (ChannelExec) session.openChannel("exec");
-        } catch (JSchException e) {
-            if (session.isConnected()) {
-                throw new HostException(name(), "cannot open a channel: " + e.getMessage(), e);
-            }
+        for (int attempt = 1; ; attempt++) {
+            Session session = connections.session(target);
+            ChannelExec channel = null;
             try {
-                channel = (ChannelExec) connections.session(target).openChannel("exec");
-            } catch (JSchException again) {
-                throw new HostUnreachableException(name(), "cannot open a channel after reconnecting: " + again.getMessage(), again);
+                channel = (ChannelExec) session.openChannel("exec");
+                channel.setCommand(command);
+                OutputStream stdin = null;
+                if (feedsStdin) {
+                    stdin = channel.getOutputStream();
+                } else {
+                    // An empty stdin, so that a command reading it sees end of file instead of waiting.
+                    channel.setInputStream(new ByteArrayInputStream(new byte[0]));
+                }
+                // Streams must be taken before connect, or early output is lost.
+                InputStream stdout = channel.getInputStream();
+                InputStream stderr = channel.getErrStream();
+                channel.connect((int) target.connectTimeout().toMillis());
+                return new Exec(channel, stdout, stderr, stdin);
+            } catch (JSchException | IOException e) {
+                if (channel != null) {
+                    channel.disconnect();
+                }
+                if (attempt == 1 && !session.isConnected()) {
+                    continue;
+                }
+                throw new HostException(name(), "cannot start a command: " + e.getMessage(), e);
             }
         }
-        channel.setCommand(command);
-        return channel;
     }
 
     @Override
     public void upload(Path local, String remotePath) throws HostException, InterruptedException {
-        ChannelExec channel = openExec("cat > " + Shell.quote(remotePath));
+        Exec exec = start("cat > " + Shell.quote(remotePath), true);
+        ChannelExec channel = exec.channel();
         try (InputStream in = Files.newInputStream(local)) {
-            InputStream stderr = channel.getErrStream();
-            OutputStream remote = channel.getOutputStream();
-            channel.connect((int) target.connectTimeout().toMillis());
-            OutputDrain err = OutputDrain.start(stderr, OutputListener.Stream.STDERR, OutputListener.NONE, "ssh-upload " + name());
+            OutputStream remote = exec.stdin();
+            OutputDrain err = OutputDrain.start(exec.stderr(), OutputListener.Stream.STDERR, OutputListener.NONE, "ssh-upload " + name());
             copy(in, remote);
             remote.close();
             err.awaitEnd(NO_DEADLINE.toNanos());
             awaitClosed(channel, System.nanoTime() + NO_DEADLINE.toNanos());
             requireSuccess(channel, "upload " + local + " to " + remotePath, err.text());
-        } catch (IOException | JSchException e) {
+        } catch (IOException e) {
             throw new HostException(name(), "cannot upload " + local + " to " + remotePath + ": " + e.getMessage(), e);
         } finally {
             channel.disconnect();
@@ -240,14 +252,12 @@ public final class SshHost implements Host {
 
     @Override
     public void download(String remotePath, Path local) throws HostException, InterruptedException {
-        ChannelExec channel = openExec("cat " + Shell.quote(remotePath));
+        Exec exec = start("cat " + Shell.quote(remotePath), false);
+        ChannelExec channel = exec.channel();
         Path partial = local.resolveSibling(local.getFileName() + ".part");
         try {
-            channel.setInputStream(new ByteArrayInputStream(new byte[0]));
-            InputStream stderr = channel.getErrStream();
-            InputStream remote = channel.getInputStream();
-            channel.connect((int) target.connectTimeout().toMillis());
-            OutputDrain err = OutputDrain.start(stderr, OutputListener.Stream.STDERR, OutputListener.NONE, "ssh-download " + name());
+            InputStream remote = exec.stdout();
+            OutputDrain err = OutputDrain.start(exec.stderr(), OutputListener.Stream.STDERR, OutputListener.NONE, "ssh-download " + name());
             try (OutputStream out = Files.newOutputStream(partial)) {
                 copy(remote, out);
             }
@@ -256,7 +266,7 @@ public final class SshHost implements Host {
             requireSuccess(channel, "download " + remotePath + " to " + local, err.text());
             // Only a complete copy takes the file's name.
             Files.move(partial, local, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | JSchException e) {
+        } catch (IOException e) {
             throw new HostException(name(), "cannot download " + remotePath + " to " + local + ": " + e.getMessage(), e);
         } finally {
             channel.disconnect();

@@ -247,7 +247,6 @@ class SshHostTest {
             long before = bed.acceptedLogins("l1");
             // Ending sshd's per-connection process drops the session, as a guest reboot would.
             bed.inNamespace(bed.l1Namespace(), "pkill -f 'sshd: root@notty'");
-            Thread.sleep(500);
             assertThat(l1.run("echo after", TIMEOUT).stdout()).isEqualTo("after\n");
             assertThat(bed.acceptedLogins("l1") - before).isEqualTo(1);
         }
