@@ -39,6 +39,8 @@ public final class SshHost implements Host {
     private final SshConnections connections;
     private final boolean ownsConnections;
     private volatile boolean closed;
+    /** Whether the host's {@code setsid} can wait for its child (util-linux can, busybox cannot); probed once. */
+    private volatile Boolean setsidWaits;
 
     SshHost(SshTarget target, SshConnections connections, boolean ownsConnections) {
         this.target = target;
@@ -86,7 +88,8 @@ public final class SshHost implements Host {
                 listener.line(stream, line);
             }
         };
-        Exec exec = start(inProcessGroup(command, marker), false);
+        String wrapped = setsidWaits() ? inProcessGroup(command, marker) : reportingPid(command, marker);
+        Exec exec = start(wrapped, false);
         ChannelExec channel = exec.channel();
         try {
             OutputDrain out = OutputDrain.start(exec.stdout(), OutputListener.Stream.STDOUT, withoutMarker, "ssh-stdout " + name());
@@ -129,6 +132,35 @@ public final class SshHost implements Host {
         return "exec setsid -w /bin/sh -c " + Shell.quote(inner) + " sh " + Shell.quote(command);
     }
 
+    /**
+     * Fallback without {@code setsid -w}: prints the pid of the shell that then becomes the
+     * command. sshd makes that shell a process group leader (OpenSSH does); where it is not, only
+     * the command and its direct children can be ended.
+     */
+    static String reportingPid(String command, String marker) {
+        return "echo " + marker + "$$ >&2; exec /bin/sh -c " + Shell.quote(command);
+    }
+
+    private boolean setsidWaits() throws HostException, InterruptedException {
+        Boolean known = setsidWaits;
+        if (known == null) {
+            Exec probe = start("setsid -w true >/dev/null 2>&1", false);
+            try {
+                awaitClosed(probe.channel(), System.nanoTime() + target.connectTimeout().toNanos());
+                known = probe.channel().getExitStatus() == 0;
+            } finally {
+                probe.channel().disconnect();
+            }
+            setsidWaits = known;
+        }
+        return known;
+    }
+
+    /** For tests: run commands as on a host whose {@code setsid} cannot wait (busybox). */
+    void assumeSetsidCannotWait() {
+        setsidWaits = false;
+    }
+
     private static String stripMarker(String stderr, String marker) {
         if (!stderr.startsWith(marker)) {
             return stderr;
@@ -155,9 +187,11 @@ public final class SshHost implements Host {
             return;
         }
         int tries = (int) (KILL_GRACE.toMillis() / 100);
-        String kill = "kill -TERM -- -" + group + " 2>/dev/null; i=0; "
-                + "while kill -0 -- -" + group + " 2>/dev/null && [ $i -lt " + tries + " ]; do sleep 0.1; i=$((i+1)); done; "
-                + "kill -KILL -- -" + group + " 2>/dev/null; true";
+        // The whole group if the pid leads one, else the process and its children.
+        String term = "{ kill -TERM -- -" + group + " || { pkill -TERM -P " + group + "; kill -TERM " + group + "; }; } 2>/dev/null; ";
+        String alive = "{ kill -0 -- -" + group + " || kill -0 " + group + "; } 2>/dev/null";
+        String wait = "i=0; while " + alive + " && [ $i -lt " + tries + " ]; do sleep 0.1; i=$((i+1)); done; ";
+        String kill = term + wait + "{ kill -KILL -- -" + group + " || { pkill -KILL -P " + group + "; kill -KILL " + group + "; }; } 2>/dev/null; true";
         boolean interrupted = Thread.interrupted();
         try {
             ChannelExec killer = start(kill, false).channel();

@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * @param port SSH port
  * @param user login name
  * @param privateKey OpenSSH private key file (RSA, ECDSA or ed25519)
- * @param passphrase gives the key's passphrase, or null for a key without one
+ * @param passphrase gives the key's passphrase, or null for a key without one; called at each
+ *        login, it must return a new array every time, which is wiped after use
  * @param knownHosts known_hosts file the host key is checked against
  * @param hostKeyPolicy what to do with a host that has no known_hosts entry
  * @param connectTimeout limit for TCP connect plus SSH handshake and authentication

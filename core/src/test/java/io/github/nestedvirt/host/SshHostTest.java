@@ -108,6 +108,20 @@ class SshHostTest {
     }
 
     @Test
+    void timeoutEndsTheRemoteProcessAlsoWhereSetsidCannotWait() throws Exception {
+        String sleeper = uniqueSleep();
+        try (SshHost l1 = SshHost.connect(bed.l1())) {
+            // The busybox fallback path, forced on the real OpenSSH server.
+            l1.assumeSetsidCannotWait();
+            assertThat(l1.run("echo fallback; echo err >&2", TIMEOUT))
+                    .extracting(CommandResult::stdout, CommandResult::stderr).containsExactly("fallback\n", "err\n");
+            assertThatThrownBy(() -> l1.run(sleeper + "; echo never", Duration.ofSeconds(1)))
+                    .isInstanceOf(CommandTimeoutException.class);
+            assertThat(processesLike(bed.l1Namespace(), sleeper)).isEmpty();
+        }
+    }
+
+    @Test
     void interruptEndsTheRemoteProcess() throws Exception {
         String sleeper = uniqueSleep();
         try (SshHost l1 = SshHost.connect(bed.l1())) {
