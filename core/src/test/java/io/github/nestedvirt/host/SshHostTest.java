@@ -73,6 +73,21 @@ class SshHostTest {
     }
 
     @Test
+    void unreachableTargetsNameTheAddressAndTheJumpHost() {
+        SshTarget direct = SshTarget.of("root", bed.l2Address(), 22, bed.ecdsaKey(), bed.knownHosts())
+                .withConnectTimeout(Duration.ofSeconds(3));
+        assertThatThrownBy(() -> SshHost.connect(direct))
+                .isInstanceOf(HostUnreachableException.class)
+                .hasMessageContaining("cannot connect to " + bed.l2Address() + ":22");
+
+        SshTarget closedPort = SshTarget.of("root", bed.l2Address(), 2222, bed.ecdsaKey(), bed.knownHosts())
+                .withConnectTimeout(Duration.ofSeconds(3)).withVia(bed.l1());
+        assertThatThrownBy(() -> SshHost.connect(closedPort))
+                .isInstanceOf(HostUnreachableException.class)
+                .hasMessageContaining("cannot connect to " + bed.l2Address() + ":2222 through jump host root@" + bed.l1Address());
+    }
+
+    @Test
     void reportsExitStatusAndStderrApart() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
         try (SshHost l1 = SshHost.connect(bed.l1())) {
