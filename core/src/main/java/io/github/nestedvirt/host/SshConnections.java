@@ -23,6 +23,11 @@ import java.util.Map;
  *
  * <p>This pool owns every session it opened; {@link #close()} ends them all, innermost first.
  * Hosts taken from it with {@link #host} share it (e.g. L1 and the L2 behind L1).
+ *
+ * <p>Logins are serialised: while one session is being opened, other hosts of the pool wait for
+ * theirs. Keepalive probes run on sessions with a TCP connection of their own; a tunneled
+ * session has none, and relies on its jump session's probes and on the jump host closing the
+ * tunnel when its own connection to the target breaks.
  */
 public final class SshConnections implements AutoCloseable {
 

@@ -32,10 +32,10 @@ import java.util.regex.Pattern;
  * crashed run are recognised and removed without touching beds of JVMs still running.
  * Needs root, {@code ip netns}, {@code /usr/sbin/sshd} and {@code ssh-keygen}.
  */
-final class SshTestBed implements AutoCloseable {
+public final class SshTestBed implements AutoCloseable {
 
     /** Passphrase of {@link #ed25519Key()}; test-only. */
-    static final String PASSPHRASE = "correct horse battery staple";
+    public static final String PASSPHRASE = "correct horse battery staple";
 
     private static final String NS_PREFIX = "nvmxtest-";
     private static final Pattern NS_NAME = Pattern.compile(NS_PREFIX + "(\\d+)-.*");
@@ -58,7 +58,7 @@ final class SshTestBed implements AutoCloseable {
     }
 
     /** Builds the bed, or skips the calling test (assumption) if this machine cannot. */
-    static SshTestBed start() throws Exception {
+    public static SshTestBed start() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")),
                 "SSH test bed needs root to create network namespaces; run the tests as root");
         for (String tool : List.of("/usr/sbin/sshd", "/usr/bin/ssh-keygen", "/usr/bin/ssh")) {
@@ -82,86 +82,86 @@ final class SshTestBed implements AutoCloseable {
     }
 
     /** The address of the jump host l1, reachable from this JVM. */
-    String l1Address() {
+    public String l1Address() {
         return "10.231." + subnet + ".2";
     }
 
     /** The address of l2, reachable only from l1. */
-    String l2Address() {
+    public String l2Address() {
         return "10.231." + (subnet + 1) + ".2";
     }
 
     /** l1's address on l2's network, reachable only from l2 (sshd listens there too). */
-    String l1LowerAddress() {
+    public String l1LowerAddress() {
         return "10.231." + (subnet + 1) + ".1";
     }
 
-    String l1Namespace() {
+    public String l1Namespace() {
         return NS_PREFIX + tag + "-l1";
     }
 
-    String l2Namespace() {
+    public String l2Namespace() {
         return NS_PREFIX + tag + "-l2";
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
-    Path knownHosts() {
+    public Path knownHosts() {
         return dir.resolve("known_hosts");
     }
 
-    Path ed25519Key() {
+    public Path ed25519Key() {
         return dir.resolve("id_ed25519");
     }
 
-    Path ecdsaKey() {
+    public Path ecdsaKey() {
         return dir.resolve("id_ecdsa");
     }
 
-    Path rsaKey() {
+    public Path rsaKey() {
         return dir.resolve("id_rsa");
     }
 
-    Path strangerKey() {
+    public Path strangerKey() {
         return dir.resolve("id_stranger");
     }
 
     /** An ssh_config for the system client: ECDSA key, this bed's known_hosts, batch mode. */
-    Path sshConfig() {
+    public Path sshConfig() {
         return dir.resolve("ssh_config");
     }
 
-    Path hostKey(String server) {
+    public Path hostKey(String server) {
         return dir.resolve(server + "_host_key");
     }
 
     /** root@l1 with the ECDSA key and strict host key checking. */
-    SshTarget l1() {
+    public SshTarget l1() {
         return SshTarget.of("root", l1Address(), 22, ecdsaKey(), knownHosts());
     }
 
     /** root@l2 through {@code jump}. */
-    SshTarget l2Via(SshTarget jump) {
+    public SshTarget l2Via(SshTarget jump) {
         return SshTarget.of("root", l2Address(), 22, ecdsaKey(), knownHosts()).withVia(jump);
     }
 
     /** The SHA256 fingerprint of a server's host key as {@code ssh-keygen -l} prints it. */
-    String hostKeyFingerprint(String server) throws Exception {
+    public String hostKeyFingerprint(String server) throws Exception {
         String line = local.run(Shell.command("ssh-keygen", "-l", "-f", hostKey(server) + ".pub"), SETUP_TIMEOUT)
                 .orThrow(local.name()).stdout();
         return line.split(" ")[1];
     }
 
     /** How many logins sshd on {@code server} ("l1" or "l2") has accepted so far. */
-    long acceptedLogins(String server) throws IOException {
+    public long acceptedLogins(String server) throws IOException {
         return Files.readAllLines(dir.resolve(server + ".log")).stream()
                 .filter(line -> line.contains("Accepted publickey")).count();
     }
 
     /** Runs a command inside a server's namespace (e.g. to look for processes), as root. */
-    CommandResult inNamespace(String namespace, String command) throws Exception {
+    public CommandResult inNamespace(String namespace, String command) throws Exception {
         return local.run(Shell.command("ip", "netns", "exec", namespace, "/bin/sh", "-c", command), SETUP_TIMEOUT);
     }
 
