@@ -22,6 +22,7 @@ final class OutputDrain {
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private final Thread thread;
     private volatile IOException failure;
+    private volatile RuntimeException listenerFailure;
 
     private OutputDrain(InputStream in, OutputListener.Stream stream, OutputListener listener, String threadName) {
         this.in = in;
@@ -67,8 +68,14 @@ final class OutputDrain {
     }
 
     private void emit() {
-        listener.line(stream, line.toString(StandardCharsets.UTF_8));
+        String text = line.toString(StandardCharsets.UTF_8);
         line.reset();
+        try {
+            listener.line(stream, text);
+        } catch (RuntimeException e) {
+            // A failing progress display must not stop the draining, or the command would block.
+            listenerFailure = e;
+        }
     }
 
     /** Waits up to {@code nanos} for end of stream; returns whether it was reached. */
@@ -80,6 +87,11 @@ final class OutputDrain {
     /** Everything read, decoded as UTF-8; call after {@link #awaitEnd} returned true. */
     String text() {
         return all.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The last exception the listener threw (its lines were still captured), or null. */
+    RuntimeException listenerFailure() {
+        return listenerFailure;
     }
 
     /** The read error that ended draining early, or null. */
