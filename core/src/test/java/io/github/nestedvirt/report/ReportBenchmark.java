@@ -1,5 +1,6 @@
 package io.github.nestedvirt.report;
 
+import io.github.nestedvirt.result.ResultStore;
 import io.github.nestedvirt.result.Run;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -11,7 +12,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How long the report takes for a long history, how much heap it needs and how large the page is.
+ * How long {@code nvmx report} takes for a long stored history (reading every run's
+ * {@code result.json} with {@link ResultStore}, then writing the page), how much heap it needs and
+ * how large the page is.
  * Not a test: run it with
  * {@code mvn -q -B -pl core test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.github.nestedvirt.report.ReportBenchmark} (optional argument: the number of runs).
@@ -30,30 +33,43 @@ public final class ReportBenchmark {
         int measurements = runs.stream().mapToInt(run -> run.measurements().size()).sum();
         int samples = runs.stream().flatMap(run -> run.measurements().stream())
                 .mapToInt(measurement -> measurement.samples().size()).sum();
-        Path output = Files.createTempFile("nvmx-report-benchmark", ".html");
+        Path results = Files.createTempDirectory("nvmx-report-benchmark");
+        ResultStore store = new ResultStore(results);
+        for (Run run : runs) {
+            store.save(run);
+        }
+        runs = null; // from here on, only what is read back from disk is in memory
+        Path output = results.resolve("report.html");
         try {
             for (int i = 0; i < WARMUPS; i++) {
-                HtmlReport.write(runs, List.of(), output);
+                HtmlReport.write(store.loadAll().runs(), List.of(), output);
             }
             long heapBefore = usedHeapAfterGc();
             resetPeaks();
             double[] seconds = new double[REPETITIONS];
+            double[] loading = new double[REPETITIONS];
             com.sun.management.ThreadMXBean threads =
                     (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < REPETITIONS; i++) {
                 long start = System.nanoTime();
-                HtmlReport.write(runs, List.of(), output);
+                List<Run> loaded = store.loadAll().runs();
+                loading[i] = (System.nanoTime() - start) / 1e9;
+                HtmlReport.write(loaded, List.of(), output);
                 seconds[i] = (System.nanoTime() - start) / 1e9;
             }
             long allocatedPerReport = (threads.getCurrentThreadAllocatedBytes() - allocatedBefore) / REPETITIONS;
             long peakHeap = peakHeap();
             Arrays.sort(seconds);
+            Arrays.sort(loading);
             System.out.printf(Locale.ROOT, "runs: %d, measurements: %d, samples: %d%n", count, measurements, samples);
-            System.out.printf(Locale.ROOT, "report generation (%d repetitions after %d warm-ups): median %.3f s, "
+            System.out.printf(Locale.ROOT, "stored runs on disk: %.1f MiB%n", mib(directorySize(results)));
+            System.out.printf(Locale.ROOT, "loading the stored runs: median %.3f s, min %.3f s, max %.3f s%n",
+                    loading[REPETITIONS / 2], loading[0], loading[REPETITIONS - 1]);
+            System.out.printf(Locale.ROOT, "load + report (%d repetitions after %d warm-ups): median %.3f s, "
                     + "min %.3f s, max %.3f s%n", REPETITIONS, WARMUPS, seconds[REPETITIONS / 2], seconds[0],
                     seconds[REPETITIONS - 1]);
-            System.out.printf(Locale.ROOT, "heap used after GC with the runs loaded: %.1f MiB%n", mib(heapBefore));
+            System.out.printf(Locale.ROOT, "heap used after GC before the measured repetitions: %.1f MiB%n", mib(heapBefore));
             System.out.printf(Locale.ROOT, "peak heap used while generating, garbage included (sum of heap pool "
                     + "peaks): %.1f MiB%n", mib(peakHeap));
             System.out.printf(Locale.ROOT, "allocated per report: %.1f MiB%n", mib(allocatedPerReport));
@@ -62,7 +78,15 @@ public final class ReportBenchmark {
             System.out.printf(Locale.ROOT, "java: %s, max heap %.0f MiB, %d CPUs%n", System.getProperty("java.version"),
                     mib(Runtime.getRuntime().maxMemory()), Runtime.getRuntime().availableProcessors());
         } finally {
-            Files.deleteIfExists(output);
+            try (var files = Files.walk(results)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    private static long directorySize(Path directory) throws java.io.IOException {
+        try (var files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).mapToLong(path -> path.toFile().length()).sum();
         }
     }
 

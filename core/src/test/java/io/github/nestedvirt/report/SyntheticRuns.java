@@ -5,6 +5,7 @@ import io.github.nestedvirt.result.Better;
 import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.Run;
+import io.github.nestedvirt.result.RunId;
 import io.github.nestedvirt.result.Sample;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +55,7 @@ final class SyntheticRuns {
             measurements.add(measurement(random, "find-sha256", "seconds", Level.L2, Map.of(), "s",
                     Better.LOWER, 395 * drift));
             Instant runStart = start.plus(Duration.ofHours(24L * i));
-            runs.add(new Run(Run.SCHEMA_VERSION, String.format("%s-%04x", runStart, i), runStart,
+            runs.add(new Run(Run.SCHEMA_VERSION, RunId.next(runStart), runStart,
                     runStart.plus(Duration.ofMinutes(95 + random.nextInt(20))), "nvmx-nightly", hosts, measurements,
                     i % 17 == 0 ? List.of("kvm-unit-tests on l2: guest did not boot within 300 s") : List.of()));
         }
