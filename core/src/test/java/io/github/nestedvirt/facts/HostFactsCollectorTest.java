@@ -3,6 +3,7 @@ package io.github.nestedvirt.facts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.nestedvirt.host.LocalHost;
 import io.github.nestedvirt.result.Level;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,7 @@ class HostFactsCollectorTest {
 
     @Test
     void localFactsMatchWhatTheMachineSays() throws Exception {
-        try (TestLocalHost host = new TestLocalHost()) {
+        try (LocalHost host = new LocalHost()) {
             HostFacts facts = HostFactsCollector.collect(host, Level.L0);
 
             assertThat(facts.host()).isEqualTo("local");
@@ -43,7 +44,7 @@ class HostFactsCollectorTest {
                 "needs /usr/bin/qemu-system-x86_64 (Debian package qemu-system-x86)");
         assumeTrue(Files.isExecutable(Path.of("/usr/sbin/libvirtd")),
                 "needs /usr/sbin/libvirtd (Debian package libvirt-daemon-system)");
-        try (TestLocalHost host = new TestLocalHost()) {
+        try (LocalHost host = new LocalHost()) {
             HostFacts facts = HostFactsCollector.collect(host, Level.L0);
 
             assertThat(facts.qemuVersion()).matches("\\d+\\.\\d+(\\.\\d+)?");
@@ -58,7 +59,7 @@ class HostFactsCollectorTest {
         Path busybox = Path.of("/usr/bin/busybox");
         assumeTrue(Files.isExecutable(busybox), "needs /usr/bin/busybox (Debian package busybox-static)");
         Path bin = Files.createTempDirectory("nvmx-busybox");
-        try (TestLocalHost host = new TestLocalHost()) {
+        try (LocalHost host = new LocalHost()) {
             // a PATH with busybox applets only, as in a minimal guest: no qemu, no libvirt, no coreutils
             for (String applet : List.of("sh", "sed", "grep", "nproc", "uname", "hostname", "cat", "head", "ls", "id")) {
                 Files.createSymbolicLink(bin.resolve(applet), busybox);
@@ -78,7 +79,7 @@ class HostFactsCollectorTest {
         }
     }
 
-    private static String sh(TestLocalHost host, String command) throws Exception {
+    private static String sh(LocalHost host, String command) throws Exception {
         return host.run(command, Duration.ofSeconds(30)).orThrow(host.name()).stdout().strip();
     }
 

@@ -7,6 +7,7 @@ import io.github.nestedvirt.facts.KvmProbe.Accelerator;
 import io.github.nestedvirt.facts.KvmProbe.Boot;
 import io.github.nestedvirt.facts.KvmProbe.Outcome;
 import io.github.nestedvirt.host.CommandResult;
+import io.github.nestedvirt.host.LocalHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,7 @@ class KvmProbeTest {
     @Test
     void payloadRunsUnderTcgAndPrintsItsMarker() throws Exception {
         assumeQemu();
-        try (TestLocalHost host = new TestLocalHost()) {
+        try (LocalHost host = new LocalHost()) {
             Boot boot = new KvmProbe(TIMEOUT).boot(host, Accelerator.TCG);
 
             assertThat(boot.outcome()).as("TCG boot: %s", boot).isEqualTo(Outcome.RAN);
@@ -42,7 +43,7 @@ class KvmProbeTest {
     void kvmProbeOnThisMachineSaysWhatItFound() throws Exception {
         assumeQemu();
         assumeTrue(Files.exists(Path.of("/dev/kvm")), "this test needs /dev/kvm to exist on the test machine");
-        try (TestLocalHost host = new TestLocalHost()) {
+        try (LocalHost host = new LocalHost()) {
             KvmStatus status = new KvmProbe(TIMEOUT).probe(host);
 
             assertThat(status.state()).isNotEqualTo(KvmStatus.State.ABSENT);
@@ -61,7 +62,7 @@ class KvmProbeTest {
         // 512 zero bytes: no boot signature, so the BIOS finds nothing to boot and waits; nothing is printed
         String notBootable = "\\000".repeat(512);
         KvmProbe probe = new KvmProbe(Duration.ofSeconds(2));
-        try (TestLocalHost host = new TestLocalHost()) {
+        try (LocalHost host = new LocalHost()) {
             Boot boot = probe.boot(host, Accelerator.TCG, KvmProbe.script(Accelerator.TCG, 2, notBootable));
 
             assertThat(boot.outcome()).as("boot: %s", boot).isEqualTo(Outcome.HUNG);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.nestedvirt.facts.Finding.Severity;
+import io.github.nestedvirt.host.LocalHost;
 import io.github.nestedvirt.result.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,7 +163,7 @@ class PreflightTest {
     void realPreflightOfThisMachine() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")),
                 "needs /usr/bin/qemu-system-x86_64 (Debian package qemu-system-x86) to probe KVM");
-        try (TestLocalHost host = new TestLocalHost()) {
+        try (LocalHost host = new LocalHost()) {
             PreflightReport report = Preflight.run(host, Level.L0, KvmProbe.DEFAULT_TIMEOUT);
 
             assertThat(report.facts().kvm().detail()).isNotBlank().doesNotContain("not probed");
