@@ -127,12 +127,14 @@ public final class NetworkThroughput {
      */
     public Measurement measure(Host server, Host client, Level level, Progress progress)
             throws HostException, InterruptedException {
-        String dir = startServer(server);
+        String dir = serverDirectory(server);
         List<Double> retransmits = new ArrayList<>();
         List<Double> serverCpu = new ArrayList<>();
         Map<String, String> attributes = new LinkedHashMap<>();
         List<Sample> samples;
         try {
+            // started inside the try: an interrupt while it starts must still stop it
+            startServer(server, dir);
             progress.info("network: " + toolName() + " server on " + server.name() + " port "
                     + parameters.effectivePort());
             samples = Benchmarks.repeat(client, BENCHMARK, parameters.warmups(), parameters.policy(), progress,
@@ -160,26 +162,43 @@ public final class NetworkThroughput {
         return parameters.tool().name().toLowerCase();
     }
 
-    /** Starts the server in its own directory on the server host; returns that directory. */
-    private String startServer(Host server) throws HostException, InterruptedException {
+    /** A fresh directory on the server host for the server's pid file and log. */
+    private static String serverDirectory(Host server) throws HostException, InterruptedException {
+        CommandResult result = server.run("mktemp -d", Duration.ofMinutes(1));
+        if (!result.succeeded() || result.stdout().isBlank()) {
+            throw new BenchmarkFailedException(server.name(), "cannot create a temporary directory for the server:\n"
+                    + Tails.of(result.stderr(), 10));
+        }
+        return result.stdout().strip();
+    }
+
+    /** Starts the server in {@code dir} on the server host, with its pid in {@code dir/pid}. */
+    private void startServer(Host server, String dir) throws HostException, InterruptedException {
         String port = Integer.toString(parameters.effectivePort());
+        String quoted = Shell.quote(dir);
         String start = parameters.tool() == Tool.IPERF3
-                ? Shell.command("iperf3", "-s", "-D", "-p", port, "-I", "PIDFILE", "--logfile", "LOG")
-                : "{ " + Shell.command("netserver", "-D", "-p", port) + " < /dev/null > LOG 2>&1 & echo $! > PIDFILE; }";
-        String script = "d=$(mktemp -d) && cd \"$d\" && " + start.replace("PIDFILE", "\"$d/pid\"")
-                .replace("LOG", "\"$d/log\"") + " && sleep 0.5 && kill -0 \"$(cat \"$d/pid\")\" && echo \"$d\"";
+                ? Shell.command("iperf3", "-s", "-D", "-p", port, "-I", dir + "/pid", "--logfile", dir + "/log")
+                : "{ " + Shell.command("netserver", "-D", "-p", port) + " < /dev/null > " + quoted + "/log 2>&1 & echo $! > "
+                        + quoted + "/pid; }";
+        String script = "cd " + quoted + " && " + start + " && sleep 0.5 && kill -0 \"$(cat " + quoted + "/pid)\"";
         CommandResult result = server.run(script, Duration.ofMinutes(1));
         if (!result.succeeded()) {
             throw new BenchmarkFailedException(server.name(), toolName() + " server did not start on port " + port
                     + " (is " + toolName() + " installed, is the port free?):\n"
                     + Tails.of(result.stderr() + "\n" + result.stdout(), 10));
         }
-        return result.stdout().strip();
     }
 
+    /**
+     * Ends the server and waits until it is gone (up to 5 s, then KILL), so that nothing of the
+     * benchmark outlives it. A zombie counts as gone: a daemonized server's reaper is not ours.
+     */
     private void stopServer(Host server, String dir) throws HostException, InterruptedException {
         String quoted = Shell.quote(dir);
-        server.run("kill \"$(cat " + quoted + "/pid)\" 2>/dev/null; rm -rf " + quoted, Duration.ofMinutes(1));
+        String running = "[ -e /proc/$pid ] && ! grep -q '^State:.*Z' /proc/$pid/status 2>/dev/null";
+        server.run("pid=$(cat " + quoted + "/pid 2>/dev/null) && [ -n \"$pid\" ] && { kill \"$pid\" 2>/dev/null; i=0; "
+                + "while [ $i -lt 50 ] && " + running + "; do sleep 0.1; i=$((i+1)); done; "
+                + "if " + running + "; then kill -9 \"$pid\"; fi; }; rm -rf " + quoted, Duration.ofMinutes(1));
     }
 
     private double iperf3Once(Host client, int index, List<Double> retransmits, List<Double> serverCpu)

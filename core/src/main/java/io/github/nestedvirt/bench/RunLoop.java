@@ -22,7 +22,7 @@ public final class RunLoop {
      * Makes the runs and returns every sample, warm-up runs first and flagged as such.
      *
      * <p>Before each run it reports {@code run i of planned (max cap)} to {@code progress}, with the
-     * time spent on the task so far; {@code planned} is the policy's minimum until the samples call
+     * time spent on the measured runs so far (the warm-ups report their own); {@code planned} is the policy's minimum until the samples call
      * for more. When the cap stops a still unstable series, it says so with {@link Progress#info}.
      *
      * @param task what is being measured, for progress and errors, e.g. {@code kernel-build@L1}
@@ -44,6 +44,7 @@ public final class RunLoop {
             progress.run(task + " (warm-up)", i, warmups, warmups, since(started));
             samples.add(Sample.warmup(measure(task, run, ++calls)));
         }
+        started = System.nanoTime(); // estimates of what is left must not count the (slower) warm-ups
         List<Double> values = new ArrayList<>();
         while (policy.needsAnotherRun(values)) {
             stopIfInterrupted();

@@ -55,7 +55,9 @@ class RunLoopTest {
                 "kernel-build@L1: run 1 of 3 (max 12)",
                 "kernel-build@L1: run 2 of 3 (max 12)",
                 "kernel-build@L1: run 3 of 3 (max 12)");
-        assertThat(progress.elapsed).isSortedAccordingTo(Duration::compareTo).allMatch(d -> !d.isNegative());
+        assertThat(progress.elapsed).allMatch(d -> !d.isNegative());
+        // the measured runs' clock starts after the warm-up, so estimates of what is left ignore it
+        assertThat(progress.elapsed.subList(1, 4)).isSortedAccordingTo(Duration::compareTo);
         assertThat(progress.infos).isEmpty();
     }
 
