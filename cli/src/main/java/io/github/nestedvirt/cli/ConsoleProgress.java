@@ -14,11 +14,6 @@ final class ConsoleProgress implements Progress {
     }
 
     @Override
-    public void run(String task, int index, int planned, Duration elapsed) {
-        run(task, index, planned, planned, elapsed);
-    }
-
-    @Override
     public void run(String task, int index, int planned, int cap, Duration elapsed) {
         StringBuilder line = new StringBuilder("[").append(task).append("] run ").append(index).append(" of ")
                 .append(planned);

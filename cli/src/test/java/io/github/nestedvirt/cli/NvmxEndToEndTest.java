@@ -109,7 +109,7 @@ class NvmxEndToEndTest {
                 .isEqualTo(ExitCode.BENCHMARK_FAILED);
 
         Run run = new ResultStore(temp.resolve("results")).loadAll().runs().get(0);
-        assertThat(run.failures()).singleElement().asString().startsWith("benchmarks[0] IoScan on l0: ")
+        assertThat(run.failures()).singleElement().asString().startsWith("benchmarks[0] io on l0: ")
                 .contains(temp.resolve("missing").toString());
         assertThat(run.measurements()).isNotEmpty().allSatisfy(m -> assertThat(m.variant()).containsEntry("paths", "/etc"));
         assertThat(out).contains("Failures:");

@@ -7,7 +7,7 @@ public interface Progress {
 
     Progress NONE = new Progress() {
         @Override
-        public void run(String task, int index, int planned, Duration elapsed) {
+        public void run(String task, int index, int planned, int cap, Duration elapsed) {
         }
 
         @Override
@@ -16,20 +16,12 @@ public interface Progress {
     };
 
     /**
-     * Run {@code index} (1-based) of {@code planned} of {@code task} is starting.
-     *
-     * @param elapsed time spent on the task so far, for an estimate of what is left
-     */
-    void run(String task, int index, int planned, Duration elapsed);
-
-    /**
      * Run {@code index} (1-based) of {@code planned} of {@code task} is starting; at most {@code cap} runs
-     * will be made, when the samples keep varying. Shows like {@code run 4 of 5 (max 12)}.
-     * By default the cap is left out.
+     * will be made when the samples keep varying. Shows like {@code run 4 of 5 (max 12)}.
+     *
+     * @param elapsed time spent on these runs so far, for an estimate of what is left
      */
-    default void run(String task, int index, int planned, int cap, Duration elapsed) {
-        run(task, index, planned, elapsed);
-    }
+    void run(String task, int index, int planned, int cap, Duration elapsed);
 
     /** A line worth showing the user. */
     void info(String message);

@@ -15,6 +15,9 @@ public sealed interface BenchmarkSpec permits GuestfishSpec, IoScanSpec, KernelB
     /** The values of {@code type}. */
     List<String> TYPES = List.of("guestfish", "io", "kernel", "net");
 
+    /** The entry's {@code type}, one of {@link #TYPES}. */
+    String type();
+
     /** Which plan hosts this entry uses, by key: {@code host -> l0}, or {@code server}/{@code client}. */
     Map<String, String> hostReferences();
 }

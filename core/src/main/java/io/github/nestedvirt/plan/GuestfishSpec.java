@@ -7,6 +7,11 @@ import java.util.Map;
 public record GuestfishSpec(String host, GuestfishLaunch.Parameters parameters) implements BenchmarkSpec {
 
     @Override
+    public String type() {
+        return "guestfish";
+    }
+
+    @Override
     public Map<String, String> hostReferences() {
         return Map.of("host", host);
     }

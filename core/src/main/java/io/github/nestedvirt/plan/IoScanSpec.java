@@ -7,6 +7,11 @@ import java.util.Map;
 public record IoScanSpec(String host, IoScan.Parameters parameters) implements BenchmarkSpec {
 
     @Override
+    public String type() {
+        return "io";
+    }
+
+    @Override
     public Map<String, String> hostReferences() {
         return Map.of("host", host);
     }

@@ -7,6 +7,11 @@ import java.util.Map;
 public record KernelBuildSpec(String host, KernelBuild.Parameters parameters) implements BenchmarkSpec {
 
     @Override
+    public String type() {
+        return "kernel";
+    }
+
+    @Override
     public Map<String, String> hostReferences() {
         return Map.of("host", host);
     }

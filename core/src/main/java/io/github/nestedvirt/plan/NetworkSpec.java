@@ -12,6 +12,11 @@ public record NetworkSpec(String server, String client, NetworkThroughput.Parame
         implements BenchmarkSpec {
 
     @Override
+    public String type() {
+        return "net";
+    }
+
+    @Override
     public Map<String, String> hostReferences() {
         Map<String, String> references = new LinkedHashMap<>();
         references.put("server", server);

@@ -102,8 +102,7 @@ public final class PlanRunner {
     }
 
     private static String describe(BenchmarkSpec benchmark) {
-        String type = benchmark.getClass().getSimpleName().replace("Spec", "");
-        return type + " on " + String.join(" -> ", benchmark.hostReferences().values());
+        return benchmark.type() + " on " + String.join(" -> ", benchmark.hostReferences().values());
     }
 
     private static Run run(String id, Instant start, Instant end, Plan plan, List<HostFacts> fingerprint,
