@@ -2,13 +2,11 @@ package io.github.nestedvirt.result;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -114,27 +112,6 @@ class ResultStoreTest {
         assertThat(reason(loaded, noResult)).contains(noResult.resolve("result.json").toString(), "missing");
         assertThat(reason(loaded, unreadable)).contains(unreadable.resolve("result.json").toString(),
                 "cannot be read");
-    }
-
-    @Test
-    void runDirectoryWithoutReadPermissionIsReportedAndSkipped() throws IOException {
-        assumeFalse("root".equals(System.getProperty("user.name")),
-                "running as root, whom file permissions do not stop; the directory-as-file case in"
-                        + " brokenRunsAreReportedWithTheirPathAndSkipped covers an unreadable result for root");
-        store.save(older);
-        Path locked = store.save(newer);
-        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
-        try {
-            ResultStore.Loaded loaded = store.loadAll();
-
-            assertThat(loaded.runs()).containsExactly(older);
-            assertThat(loaded.problems()).singleElement().satisfies(p -> {
-                assertThat(p.directory()).isEqualTo(locked);
-                assertThat(p.reason()).contains(locked.toString(), "cannot be read");
-            });
-        } finally {
-            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
-        }
     }
 
     @Test
