@@ -44,7 +44,8 @@ final class BenchmarkSpecDeserializer extends StdDeserializer<BenchmarkSpec> {
                 return new NetworkSpec(text(parser, entry, "server"), text(parser, entry, "client"),
                         context.readTreeAsValue(entry, NetworkThroughput.Parameters.class));
             default:
-                throw InvalidTypeIdException.from(parser, "unknown benchmark type",
+                throw InvalidTypeIdException.from(parser, "unknown benchmark type '" + type + "'; known types: "
+                        + String.join(", ", BenchmarkSpec.TYPES),
                         context.constructType(BenchmarkSpec.class), type);
         }
     }

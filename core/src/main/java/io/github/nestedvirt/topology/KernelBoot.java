@@ -1,0 +1,44 @@
+package io.github.nestedvirt.topology;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Direct kernel boot: libvirt starts the guest from a kernel and initrd on the host, without a
+ * boot loader. The command line always carries the seed's serial console
+ * ({@value #SERIAL_CONSOLE}), so the guest's serial log shows its boot.
+ *
+ * @param kernel absolute path of the kernel on the guest's host
+ * @param initrd absolute path of the initrd, or null
+ * @param cmdline kernel command line, with the serial console ensured
+ */
+public record KernelBoot(String kernel, String initrd, String cmdline) {
+
+    /** What the seed wants on every guest kernel command line. */
+    public static final String SERIAL_CONSOLE = "console=tty0 console=ttyS0,115200";
+
+    public KernelBoot {
+        cmdline = withSerialConsole(cmdline);
+    }
+
+    @JsonCreator
+    static KernelBoot fromYaml(@JsonProperty("kernel") String kernel, @JsonProperty("initrd") String initrd,
+            @JsonProperty("cmdline") String cmdline) {
+        return new KernelBoot(kernel, initrd, cmdline);
+    }
+
+    /** Appends the console arguments of {@link #SERIAL_CONSOLE} that {@code cmdline} lacks. */
+    public static String withSerialConsole(String cmdline) {
+        List<String> words = new ArrayList<>(cmdline == null || cmdline.isBlank() ? List.of()
+                : Arrays.asList(cmdline.trim().split("\\s+")));
+        for (String console : SERIAL_CONSOLE.split(" ")) {
+            if (!words.contains(console)) {
+                words.add(console);
+            }
+        }
+        return String.join(" ", words);
+    }
+}

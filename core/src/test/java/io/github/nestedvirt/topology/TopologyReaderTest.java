@@ -1,0 +1,220 @@
+package io.github.nestedvirt.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.nestedvirt.plan.PlanException;
+import io.github.nestedvirt.result.Level;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TopologyReaderTest {
+
+    private final TopologyReader reader = new TopologyReader();
+
+    @Test
+    void defaultsAreTheSeedsTestEnvironment() throws Exception {
+        Topology topology = reader.read("""
+                l1:
+                  - name: l1
+                    l2:
+                      - name: l2
+                """, "min.yaml");
+
+        assertThat(topology.l0()).isEqualTo(new L0Spec("qemu:///system", null));
+        assertThat(topology.l0().isLocal()).isTrue();
+        GuestSpec l1 = topology.l1().get(0);
+        assertThat(l1.level()).isEqualTo(Level.L1);
+        assertThat(l1.vcpus()).isEqualTo(4);
+        assertThat(l1.memory()).isEqualTo(Size.gib(4));
+        assertThat(l1.network()).isEqualTo(NetworkAttachment.bridge("br0"));
+        assertThat(l1.cpu()).isEqualTo(CpuSpec.hostPassthrough());
+        assertThat(l1.domainType()).isEqualTo(DomainType.KVM);
+        assertThat(l1.disk().format()).isEqualTo(DiskSpec.Format.QCOW2);
+        assertThat(l1.disk().preallocation()).isEqualTo(DiskSpec.Preallocation.METADATA);
+        assertThat(l1.disk().cache()).isEqualTo(DiskSpec.Cache.NONE);
+        assertThat(l1.keyInjection()).isEqualTo(KeyInjection.CLOUD_INIT);
+        assertThat(l1.serialLog()).isEqualTo("/var/log/libvirt/qemu/l1-serial.log");
+        assertThat(l1.ssh().user()).isEqualTo("root");
+        assertThat(l1.ssh().publicKey()).isEqualTo("~/.ssh/id_ed25519.pub");
+        GuestSpec l2 = l1.l2().get(0);
+        assertThat(l2.level()).isEqualTo(Level.L2);
+        assertThat(l2.vcpus()).isEqualTo(2);
+        assertThat(l2.memory()).isEqualTo(Size.gib(2));
+        assertThat(l2.network()).isEqualTo(NetworkAttachment.network("default"));
+        assertThat(l2.disk().format()).isEqualTo(DiskSpec.Format.QCOW2);
+        assertThat(l2.disk().cache()).isEqualTo(DiskSpec.Cache.NONE);
+    }
+
+    @Test
+    void readsTheShippedTopologies() throws Exception {
+        Topology seed = reader.read(Path.of("../plans/topology-seed.yaml"));
+        GuestSpec l1 = seed.l1().get(0);
+        assertThat(l1.name()).isEqualTo("nvmx-l1");
+        assertThat(l1.disk().io()).isEqualTo(DiskSpec.Io.NATIVE);
+        assertThat(l1.disk().base()).isEqualTo("/var/lib/libvirt/images/fedora-cloud-base.qcow2");
+        assertThat(l1.l2()).extracting(GuestSpec::name).containsExactly("nvmx-l2");
+
+        Topology tcg = reader.read(Path.of("../plans/topology-tcg-test.yaml"));
+        GuestSpec tcgL1 = tcg.l1().get(0);
+        assertThat(tcgL1.domainType()).isEqualTo(DomainType.QEMU);
+        assertThat(tcgL1.allowTcg()).isTrue();
+        assertThat(tcgL1.network()).isEqualTo(NetworkAttachment.network("default"));
+        assertThat(tcgL1.boot().cmdline()).isEqualTo("quiet console=tty0 console=ttyS0,115200");
+        assertThat(tcgL1.keyInjection()).isEqualTo(KeyInjection.IMAGE);
+    }
+
+    @Test
+    void serialConsoleIsEnsuredOnceOnTheKernelCommandLine() {
+        assertThat(KernelBoot.withSerialConsole(null)).isEqualTo("console=tty0 console=ttyS0,115200");
+        assertThat(KernelBoot.withSerialConsole("root=/dev/vda console=ttyS0,115200 ro"))
+                .isEqualTo("root=/dev/vda console=ttyS0,115200 ro console=tty0");
+        assertThat(KernelBoot.withSerialConsole("console=tty0 console=ttyS0,115200"))
+                .isEqualTo("console=tty0 console=ttyS0,115200");
+    }
+
+    @Test
+    void l2WithMoreMemoryThanItsL1IsRefusedWithPathAndLine() {
+        assertThatThrownBy(() -> reader.read("""
+                l1:
+                  - name: l1
+                    memory: 2G
+                    l2:
+                      - name: a
+                        memory: 1G
+                      - name: b
+                        memory: 3G
+                """, "lab.yaml"))
+                .isInstanceOf(PlanException.class)
+                .hasMessageContaining("lab.yaml:8:9: l1[0].l2[1].memory: 3 GiB is more than its L1 has (2 GiB)")
+                .hasMessageContaining("l1[0].l2: the L2 guests need 4 GiB together, more than their L1 has (2 GiB)");
+    }
+
+    @Test
+    void duplicateAndUnsafeNamesAreRefused() {
+        assertThatThrownBy(() -> reader.read("""
+                l1:
+                  - name: twin
+                    l2:
+                      - name: twin
+                  - name: "</name><evil/>"
+                """, "names.yaml"))
+                .hasMessageContaining("names.yaml:4:9: l1[0].l2[0].name: 'twin' is already the name of l1[0]")
+                .hasMessageContaining("names.yaml:5:5: l1[1].name: '</name><evil/>' is not a usable guest name");
+    }
+
+    @Test
+    void impossibleDiskCombinationsAreRefused() {
+        assertThatThrownBy(() -> reader.read("""
+                l1:
+                  - name: l1
+                    disk: {format: raw, preallocation: metadata, cache: writeback, io: native, base: images/base.qcow2}
+                """, "disk.yaml"))
+                .hasMessageContaining("l1[0].disk.io: native needs cache none (or directsync), got cache writeback")
+                .hasMessageContaining("l1[0].disk.preallocation: metadata needs format qcow2")
+                .hasMessageContaining("l1[0].disk.base: a base image needs format qcow2")
+                .hasMessageContaining("l1[0].disk.base: must be an absolute path, got 'images/base.qcow2'");
+    }
+
+    @Test
+    void tcgOnlyWhenAllowed() {
+        assertThatThrownBy(() -> reader.read("""
+                l1:
+                  - name: l1
+                    domainType: qemu
+                """, "tcg.yaml"))
+                .hasMessageContaining("tcg.yaml:3:5: l1[0].domainType: qemu is TCG emulation")
+                .hasMessageContaining("set allowTcg: true");
+        assertThatThrownBy(() -> reader.read("""
+                l1:
+                  - name: l1
+                    domainType: qemu
+                    allowTcg: true
+                    cpu: {mode: host-passthrough}
+                """, "tcg.yaml"))
+                .hasMessageContaining("l1[0].cpu.mode: host-passthrough needs domainType kvm");
+    }
+
+    @Test
+    void wrongValuesAndUnknownKeysNameFileLineAndField() {
+        assertThatThrownBy(() -> reader.read("""
+                l1:
+                  - name: l1
+                    disk: {format: vmdk}
+                """, "f.yaml"))
+                .hasMessageStartingWith("f.yaml:3:")
+                .hasMessageContaining("l1[0].disk.format: 'vmdk' is not a valid Format; allowed: [raw, qcow2]");
+        assertThatThrownBy(() -> reader.read("""
+                l1:
+                  - name: l1
+                    memroy: 2G
+                """, "f.yaml"))
+                .hasMessageContaining("f.yaml:3:5: l1[0]: unknown key 'memroy'; known keys:");
+        assertThatThrownBy(() -> reader.read("""
+                l1:
+                  - name: l1
+                    memory: 4 gigs
+                """, "f.yaml"))
+                .hasMessageContaining("f.yaml:3:")
+                .hasMessageContaining("l1[0].memory: '4 gigs' is not a size; write e.g. 4G, 4096M or a number of bytes");
+        assertThatThrownBy(() -> reader.read("""
+                l1:
+                  - name: l1
+                    vcpus: 0
+                """, "f.yaml"))
+                .hasMessageContaining("l1[0]: must be at least 1, got 0");
+        assertThatThrownBy(() -> reader.read("l1: []\n", "f.yaml"))
+                .hasMessageContaining("l1: the topology names no L1 guest");
+        assertThatThrownBy(() -> reader.read("""
+                l1:
+                  - name: l1
+                    network: {bridge: br0, network: default}
+                """, "f.yaml"))
+                .hasMessageContaining("l1[0].network: give either bridge or network, not both");
+    }
+
+    @Test
+    void sizesParseAsBinaryUnits() {
+        assertThat(Size.parse("4G")).isEqualTo(Size.gib(4));
+        assertThat(Size.parse("4096M")).isEqualTo(Size.gib(4));
+        assertThat(Size.parse("4 GiB")).isEqualTo(Size.gib(4));
+        assertThat(Size.parse("1536m")).isEqualTo(Size.mib(1536));
+        assertThat(Size.parse("1000")).isEqualTo(new Size(1000));
+        assertThat(Size.mib(1536)).hasToString("1536 MiB");
+        assertThatThrownBy(() -> Size.parse("99999999999999999999G")).hasMessageContaining("too large");
+        assertThatThrownBy(() -> Size.parse("0")).hasMessageContaining("more than 0");
+    }
+
+    @Test
+    void fromMapChecksLikeAFile() throws Exception {
+        Topology topology = reader.fromMap(Map.of("l1", List.of(Map.of("name", "l1", "memory", "8G"))), "step");
+        assertThat(topology.l1().get(0).memory()).isEqualTo(Size.gib(8));
+        assertThatThrownBy(() -> reader.fromMap(Map.of("l1", List.of(Map.of("name", "bad name"))), "step"))
+                .hasMessageStartingWith("step: l1[0].name: 'bad name' is not a usable guest name");
+    }
+
+    @Test
+    void ownerTagRoundTripsThroughDomainXmlAndIgnoresOthers() throws Exception {
+        OwnerTag owner = new OwnerTag("run-1", 42, "l0.example", Instant.parse("2026-11-25T14:00:00Z"),
+                Instant.parse("2026-11-26T14:00:00Z"));
+        assertThat(owner.toXml()).isEqualTo("<nvmx:owner xmlns:nvmx=\"urn:nested-virt:owner:1\" run=\"run-1\" pid=\"42\""
+                + " host=\"l0.example\" created=\"2026-11-25T14:00:00Z\" expires=\"2026-11-26T14:00:00Z\"/>");
+        // As libvirt returns it: another prefix, other metadata around it.
+        String fromLibvirt = """
+                <domain type='kvm'><name>l1</name><metadata>
+                  <other:x xmlns:other="urn:other"/>
+                  <o:owner xmlns:o="urn:nested-virt:owner:1" run="run-1" pid="42" host="l0.example"
+                      created="2026-11-25T14:00:00Z" expires="2026-11-26T14:00:00Z"/>
+                </metadata></domain>""";
+        assertThat(OwnerTag.fromDomainXml(fromLibvirt)).contains(owner);
+        assertThat(OwnerTag.fromDomainXml("<domain><name>theirs</name></domain>")).isEmpty();
+        assertThat(OwnerTag.fromDomainXml("<domain><metadata><owner run='r'/></metadata></domain>"))
+                .as("same local name, no namespace: not ours").isEmpty();
+        assertThat(OwnerTag.fromDomainXml("<d xmlns:n='urn:nested-virt:owner:1'><n:owner run='r' pid='x'/></d>"))
+                .as("malformed tag").isEmpty();
+        assertThat(OwnerTag.fromDomainXml("not xml")).isEmpty();
+    }
+}
