@@ -34,7 +34,7 @@ public final class TimeOutput {
         }
     }
 
-    private static final Pattern SHELL_LINE = Pattern.compile("(real|user|sys)\\s+(\\S+)");
+    private static final Pattern SHELL_LINE = Pattern.compile("(real|user|sys)\\s+(.+)");
     private static final Pattern BASH_TIME = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(\\d+(?:[.,]\\d+)?)s");
     private static final Pattern POSIX_TIME = Pattern.compile("\\d+(?:[.,]\\d+)?");
     private static final Pattern VERBOSE_LINE = Pattern.compile("([A-Z][^:]*(?:\\([^)]*\\))?[^:]*): (.*)");
@@ -55,8 +55,8 @@ public final class TimeOutput {
             Matcher shell = SHELL_LINE.matcher(line);
             Matcher verbose = VERBOSE_LINE.matcher(line);
             Matcher gnu = GNU_LINE.matcher(line);
-            if (shell.matches()) {
-                String value = shell.group(2);
+            if (shell.matches() && (shell.group(1).equals("real") || current != null)) {
+                String value = shell.group(2).strip();
                 TimeFormat format = value.endsWith("s") ? TimeFormat.BASH : TimeFormat.POSIX;
                 double seconds = shellSeconds(source, number, shell.group(1), value, format);
                 if (shell.group(1).equals("real")) {
