@@ -54,7 +54,7 @@ class ImporterTest {
 
     @Test
     void kvmUnitTestsGiveCountsReasonsAndJUnitXml() throws Exception {
-        Path file = copy(io.github.nestedvirt.kut.KutOutputTest.class, "runner-ansi.txt");
+        Path file = copy(io.github.nestedvirt.kut.KutOutput.class, "runner-ansi.txt");
         ResultStore store = new ResultStore(dir.resolve("results"));
 
         Importer.Imported imported = Importer.importFile(request(ImportFormat.KVM_UNIT_TESTS, file), store);
@@ -72,7 +72,7 @@ class ImporterTest {
 
     @Test
     void kvmStatLogGivesOneMeasurementPerEventInEventsPerSecond() throws Exception {
-        Path file = copy(io.github.nestedvirt.kvmstat.KvmStatOutputTest.class, "log.txt");
+        Path file = copy(io.github.nestedvirt.kvmstat.KvmStatOutput.class, "log.txt");
 
         List<Measurement> measurements = Importer.measurements(request(ImportFormat.KVM_STAT, file), "log.txt",
                 Files.readString(file));
