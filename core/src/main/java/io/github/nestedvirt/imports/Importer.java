@@ -1,0 +1,259 @@
+package io.github.nestedvirt.imports;
+
+import io.github.nestedvirt.bench.GuestfishLaunch;
+import io.github.nestedvirt.bench.NetworkOutput;
+import io.github.nestedvirt.bench.NetworkThroughput;
+import io.github.nestedvirt.kut.KutJUnitXml;
+import io.github.nestedvirt.kut.KutOutput;
+import io.github.nestedvirt.kut.KutResult;
+import io.github.nestedvirt.kut.KutStatus;
+import io.github.nestedvirt.kut.KutTest;
+import io.github.nestedvirt.kvmstat.KvmStatCapture;
+import io.github.nestedvirt.kvmstat.KvmStatOutput;
+import io.github.nestedvirt.output.UnreadableOutputException;
+import io.github.nestedvirt.result.AtomicFile;
+import io.github.nestedvirt.result.Better;
+import io.github.nestedvirt.result.Measurement;
+import io.github.nestedvirt.result.ResultStore;
+import io.github.nestedvirt.result.Run;
+import io.github.nestedvirt.result.RunId;
+import io.github.nestedvirt.result.Sample;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns an existing tool output (a lab's log of a manual run) into measurements of a new run, stored
+ * like any measured run (plan name {@value #PLAN}), so that imported and measured results share trends.
+ * A kvm-unit-tests import also leaves JUnit XML ({@value #JUNIT_FILE}) in the run's directory.
+ */
+public final class Importer {
+
+    /** The plan name of every imported run. */
+    public static final String PLAN = "import";
+    /** The JUnit XML file a kvm-unit-tests import writes next to {@code result.json}. */
+    public static final String JUNIT_FILE = "junit.xml";
+
+    /**
+     * What an import stored.
+     *
+     * @param run the new run
+     * @param directory its directory in the results store
+     * @param files the files written besides {@code result.json} (JUnit XML)
+     */
+    public record Imported(Run run, Path directory, List<Path> files) {
+    }
+
+    private Importer() {
+    }
+
+    /**
+     * Reads the request's file, and stores its measurements as a new run in {@code store}.
+     *
+     * @throws UnreadableOutputException naming the file and line when the output cannot be read
+     * @throws IllegalArgumentException when an option does not fit the format
+     * @throws IOException when the file cannot be read or the run cannot be written
+     */
+    public static Imported importFile(ImportRequest request, ResultStore store) throws IOException {
+        String source = request.file().toString();
+        String text;
+        try {
+            text = new String(Files.readAllBytes(request.file()), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(source + ": no such file", e);
+        }
+        Instant start = request.start() != null ? request.start()
+                : Files.getLastModifiedTime(request.file()).toInstant();
+        List<Measurement> measurements = measurements(request, source, text);
+        Run run = new Run(Run.SCHEMA_VERSION, RunId.next(start), start, start, PLAN, List.of(), measurements,
+                List.of());
+        Path directory = store.save(run);
+        List<Path> files = new ArrayList<>();
+        if (request.format() == ImportFormat.KVM_UNIT_TESTS) {
+            ByteArrayOutputStream xml = new ByteArrayOutputStream();
+            KutJUnitXml.write(KutOutput.parse(source, text), suiteName(request), xml);
+            Path junit = directory.resolve(JUNIT_FILE);
+            AtomicFile.write(junit, xml.toByteArray());
+            files.add(junit);
+        }
+        return new Imported(run, directory, List.copyOf(files));
+    }
+
+    /** The measurements in {@code text}, labelled as the request says: a pure function. */
+    public static List<Measurement> measurements(ImportRequest request, String source, String text) {
+        return switch (request.format()) {
+            case KVM_UNIT_TESTS -> kvmUnitTests(request, KutOutput.parse(source, text));
+            case TIME -> List.of(timed(request, source, text, "time", 0));
+            case GUESTFISH_LOOP -> List.of(timed(request, source, text, GuestfishLaunch.BENCHMARK, 1));
+            case KVM_STAT -> kvmStat(request, KvmStatOutput.parse(source, text, request.kvmStatInterval()));
+            case NETPERF -> List.of(netperf(request, source, text));
+            case IPERF3 -> List.of(iperf3(request, source, text));
+        };
+    }
+
+    private static List<Measurement> kvmUnitTests(ImportRequest request, KutResult result) {
+        noMetric(request, "passed, failed, skipped and timeouts");
+        Map<String, String> attributes = attributes(request);
+        attributes.put("output", result.format().name().toLowerCase(Locale.ROOT));
+        if (result.summary() != null) {
+            attributes.put("summary", result.summary().toString());
+        }
+        for (KutTest test : result.entries()) {
+            String detail = test.counts() != null ? test.counts().toString() : test.reason();
+            if (test.status() != KutStatus.PASS && test.status() != KutStatus.XFAIL) {
+                // why a test did not pass stays visible with the counts, e.g. "nested not equal to Y"
+                attributes.put(test.status().name().toLowerCase(Locale.ROOT) + "." + test.name(), detail);
+            }
+        }
+        String benchmark = benchmark(request, "kvm-unit-tests");
+        return List.of(
+                count(request, benchmark, "passed", Better.HIGHER, result.count(KutStatus.PASS), attributes),
+                count(request, benchmark, "failed", Better.LOWER,
+                        result.count(KutStatus.FAIL) + result.count(KutStatus.XPASS), attributes),
+                count(request, benchmark, "skipped", Better.LOWER, result.count(KutStatus.SKIP), attributes),
+                count(request, benchmark, "timeouts", Better.LOWER, result.count(KutStatus.TIMEOUT), attributes));
+    }
+
+    private static Measurement count(ImportRequest request, String benchmark, String metric, Better better, long n,
+            Map<String, String> attributes) {
+        return new Measurement(benchmark, metric, request.level(), request.host(), request.variant(), "tests", better,
+                List.of(Sample.of(n)), attributes);
+    }
+
+    private static Measurement timed(ImportRequest request, String source, String text, String defaultBenchmark,
+            int defaultWarmups) {
+        TimeOutput.Result result = TimeOutput.parse(source, text);
+        int warmups = request.warmups() != null ? request.warmups() : defaultWarmups;
+        if (warmups < 0) {
+            throw new IllegalArgumentException("--warmups: must be 0 or more, got " + warmups);
+        }
+        if (result.runs().size() <= warmups) {
+            throw new UnreadableOutputException(source, 0, result.runs().size() + " timed run(s), but the first "
+                    + warmups + " are warm-ups: nothing left to measure; give --warmups 0 to keep them");
+        }
+        List<Sample> samples = new ArrayList<>();
+        double user = 0;
+        double system = 0;
+        long maxRss = -1;
+        for (TimedRun run : result.runs()) {
+            if (run.exitStatus() != null && run.exitStatus() != 0) {
+                throw new UnreadableOutputException(source, run.line(), "the timed command failed (exit status "
+                        + run.exitStatus() + "): its time measures nothing");
+            }
+            samples.add(samples.size() < warmups ? Sample.warmup(run.realSeconds()) : Sample.of(run.realSeconds()));
+            user += run.userSeconds() == null ? 0 : run.userSeconds();
+            system += run.systemSeconds() == null ? 0 : run.systemSeconds();
+            maxRss = Math.max(maxRss, run.maxResidentKb() == null ? -1 : run.maxResidentKb());
+        }
+        Map<String, String> attributes = attributes(request);
+        attributes.put("output", result.format().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        attributes.put("warmups", Integer.toString(warmups));
+        attributes.put("userSecondsTotal", decimal(user));
+        attributes.put("systemSecondsTotal", decimal(system));
+        if (maxRss >= 0) {
+            attributes.put("maxResidentKb", Long.toString(maxRss));
+        }
+        String command = result.runs().get(0).command();
+        if (command != null) {
+            attributes.put("command", command);
+        }
+        return new Measurement(benchmark(request, defaultBenchmark), metric(request, "seconds"), request.level(),
+                request.host(), request.variant(), "s", Better.LOWER, samples, attributes);
+    }
+
+    private static List<Measurement> kvmStat(ImportRequest request, KvmStatCapture capture) {
+        noMetric(request, "one per kvm_stat event");
+        Map<String, String> attributes = attributes(request);
+        attributes.put("output", capture.format().name().toLowerCase(Locale.ROOT));
+        attributes.put("secondsPerSample", decimal(capture.secondsPerSample()));
+        List<Measurement> measurements = new ArrayList<>();
+        for (String event : capture.events()) {
+            List<Sample> samples = new ArrayList<>();
+            for (double rate : capture.perSecond(event)) {
+                samples.add(Sample.of(rate));
+            }
+            measurements.add(new Measurement(benchmark(request, "kvm-stat"), event, request.level(), request.host(),
+                    request.variant(), "1/s", Better.LOWER, samples, attributes));
+        }
+        return measurements;
+    }
+
+    private static Measurement netperf(ImportRequest request, String source, String text) {
+        NetworkOutput.NetperfResult result;
+        try {
+            result = text.contains("THROUGHPUT=") ? NetworkOutput.parseNetperfKeyValue(text)
+                    : NetworkOutput.parseNetperfClassic(text);
+        } catch (IllegalArgumentException e) {
+            throw new UnreadableOutputException(source, 0, e.getMessage()
+                    + "; expected netperf classic output or omni -k key=value output");
+        }
+        boolean rr = result.unit().toLowerCase(Locale.ROOT).startsWith("trans");
+        Map<String, String> attributes = attributes(request);
+        attributes.put("netperfUnit", result.unit());
+        result.latencies().forEach((key, value) -> attributes.put(key, decimal(value)));
+        Map<String, String> variant = new TreeMap<>(Map.of("tool", "netperf", "test", rr ? "rr" : "stream"));
+        variant.putAll(request.variant());
+        return new Measurement(benchmark(request, NetworkThroughput.BENCHMARK),
+                metric(request, rr ? "transactions" : "throughput"), request.level(), request.host(), variant,
+                rr ? "1/s" : "Mbit/s", Better.HIGHER, List.of(Sample.of(result.value())), attributes);
+    }
+
+    private static Measurement iperf3(ImportRequest request, String source, String text) {
+        NetworkOutput.Iperf3Result result;
+        try {
+            result = NetworkOutput.parseIperf3(text);
+        } catch (IllegalArgumentException e) {
+            throw new UnreadableOutputException(source, 0, e.getMessage() + "; expected iperf3 --json client output");
+        }
+        Map<String, String> attributes = attributes(request);
+        attributes.put("sentMbps", decimal(result.sentMbps()));
+        if (result.retransmits() >= 0) {
+            attributes.put("retransmits", Long.toString(result.retransmits()));
+        }
+        Map<String, String> variant = new TreeMap<>(Map.of("tool", "iperf3", "test", "stream"));
+        variant.putAll(request.variant());
+        return new Measurement(benchmark(request, NetworkThroughput.BENCHMARK), metric(request, "throughput"),
+                request.level(), request.host(), variant, "Mbit/s", Better.HIGHER,
+                List.of(Sample.of(result.receivedMbps())), attributes);
+    }
+
+    private static Map<String, String> attributes(ImportRequest request) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("importedFrom", request.file().toString());
+        attributes.put("format", request.format().cliName());
+        return attributes;
+    }
+
+    private static String benchmark(ImportRequest request, String usual) {
+        return request.benchmark() != null ? request.benchmark() : usual;
+    }
+
+    private static String metric(ImportRequest request, String usual) {
+        return request.metric() != null ? request.metric() : usual;
+    }
+
+    private static void noMetric(ImportRequest request, String metrics) {
+        if (request.metric() != null) {
+            throw new IllegalArgumentException("--metric: " + request.format().cliName() + " imports several metrics ("
+                    + metrics + "); leave --metric out");
+        }
+    }
+
+    private static String suiteName(ImportRequest request) {
+        return benchmark(request, "kvm-unit-tests") + "." + request.level() + "." + request.host();
+    }
+
+    private static String decimal(double value) {
+        return String.format(Locale.ROOT, "%.3f", value);
+    }
+}
