@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Optional;
+import org.libvirt.Error;
 
 /**
  * Waits for a freshly started guest to become usable, in small steps that each have their own
@@ -51,11 +52,20 @@ public final class GuestReadiness {
     public Inet4Address leaseAddress(LibvirtDomain domain, Duration timeout)
             throws HostException, InterruptedException {
         return until("an IPv4 address in libvirt's DHCP leases", timeout, reason -> {
-            Optional<Inet4Address> address = domain.leaseAddress();
-            if (address.isEmpty()) {
-                if (!domain.isActive()) {
-                    throw notReady("the domain stopped running before it got an address", null);
+            // libvirt refuses to read the addresses of a stopped domain, so the state comes first.
+            if (!domain.isActive()) {
+                throw notReady("the domain stopped running before it got an address", null);
+            }
+            Optional<Inet4Address> address;
+            try {
+                address = domain.leaseAddress();
+            } catch (LibvirtFailedException e) {
+                if (e.errorNumber() == Error.ErrorNumber.VIR_ERR_OPERATION_INVALID && !domain.isActive()) {
+                    throw notReady("the domain stopped running before it got an address", e);
                 }
+                throw e;
+            }
+            if (address.isEmpty()) {
                 reason.append("no lease yet");
             }
             return address;

@@ -79,10 +79,9 @@ class L1EndToEndTest {
     @AfterEach
     void removeEverything() throws Exception {
         try {
-            removeDomain(session, name);
+            tearDown();
         } finally {
             session.close();
-            TestGuestImage.deleteTree(guestDir);
         }
     }
 
@@ -98,13 +97,16 @@ class L1EndToEndTest {
         try (LibvirtDomain domain = session.define(xml)) {
             domain.start();
             String address = readiness.leaseAddress(domain, Duration.ofMinutes(2)).getHostAddress();
+            Duration toLease = Duration.ofNanos(System.nanoTime() - defined);
             readiness.portOpen(address, 22, Duration.ofMinutes(1));
+            Duration toPort = Duration.ofNanos(System.nanoTime() - defined);
             Path knownHosts = image.knownHostsFor(address, guestDir.resolve("known_hosts"));
             SshTarget target = SshTarget.of("root", address, 22, image.clientKey(), knownHosts);
             try (SshHost l1 = readiness.sshAnswers(target, Duration.ofMinutes(1))) {
                 Duration toSsh = Duration.ofNanos(System.nanoTime() - defined);
-                System.out.printf("Time to a usable L1 (define -> first SSH command): %.1f s (address %s)%n",
-                        toSsh.toMillis() / 1000.0, address);
+                System.out.printf("Time to a usable L1 (define -> first SSH command): %.1f s "
+                        + "(lease %.1f s, port 22 open %.1f s; address %s)%n", toSsh.toMillis() / 1000.0,
+                        toLease.toMillis() / 1000.0, toPort.toMillis() / 1000.0, address);
                 kernelRelease = l1.run("uname -r", Duration.ofSeconds(30)).orThrow(l1.name()).stdout().strip();
                 IoScan scan = new IoScan(IoScan.Parameters.fromPlan(List.of("/"), true, false, 0, 2, 2, 300));
                 measurements = scan.measure(l1, Level.L1, Progress.NONE);
@@ -131,9 +133,8 @@ class L1EndToEndTest {
                 measurements.get(1).samples().stream().map(Sample::value).toList(),
                 measurements.get(0).attributes().get("files"));
 
-        assertThat(session.domainNames()).noneMatch(n -> n.equals(name));
-        TestGuestImage.deleteTree(guestDir);
-        assertThat(guestDir).doesNotExist();
+        tearDown();
+        assertNothingLeft();
     }
 
     @Test
@@ -150,23 +151,41 @@ class L1EndToEndTest {
                     .isInstanceOf(GuestNotReadyException.class)
                     .hasMessageStartingWith(name + ": ")
                     .hasMessageContaining("last 40 lines of its serial log " + serialLog)
-                    .hasMessageContaining("Kernel panic");
+                    .hasMessageContaining("Kernel panic")
+                    .satisfies(e -> System.out.println("A guest that never boots: " + e.getMessage()));
             domain.destroy();
             domain.undefine();
         }
 
-        assertThat(session.domainNames()).noneMatch(n -> n.equals(name));
-        TestGuestImage.deleteTree(guestDir);
-        assertThat(guestDir).doesNotExist();
+        tearDown();
+        assertNothingLeft();
     }
 
-    private static void removeDomain(LibvirtSession libvirt, String domainName) throws LibvirtFailedException {
-        if (libvirt.find(domainName).isEmpty()) {
-            return;
+    /** Destroys and undefines the domain if it exists, and removes the log libvirt keeps of it. */
+    private static void removeDomain(LibvirtSession libvirt, String domainName) throws Exception {
+        if (libvirt.find(domainName).isPresent()) {
+            try (LibvirtDomain domain = libvirt.find(domainName).get()) {
+                domain.destroy();
+                domain.undefine();
+            }
         }
-        try (LibvirtDomain domain = libvirt.find(domainName).get()) {
-            domain.destroy();
-            domain.undefine();
-        }
+        // libvirt keeps the qemu command line and stderr of every domain after undefine.
+        Files.deleteIfExists(qemuLog(domainName));
+    }
+
+    private static Path qemuLog(String domainName) {
+        return Path.of("/var/log/libvirt/qemu", domainName + ".log");
+    }
+
+    /** Teardown as the engine will do it: domain (idempotent), the guest's directory, libvirt's log of it. */
+    private void tearDown() throws Exception {
+        removeDomain(session, name);
+        TestGuestImage.deleteTree(guestDir);
+    }
+
+    private void assertNothingLeft() throws Exception {
+        assertThat(session.domainNames()).noneMatch(n -> n.startsWith(name));
+        assertThat(guestDir).doesNotExist();
+        assertThat(qemuLog(name)).doesNotExist();
     }
 }
