@@ -40,7 +40,6 @@ final class TestGuestImage {
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
     private static TestGuestImage built;
 
-    private final Path dir;
     private final Path kernel;
     private final Path initrd;
     private final Path clientKey;
@@ -49,7 +48,6 @@ final class TestGuestImage {
     private final long bytes;
 
     private TestGuestImage(Path dir, Path kernel, Path initrd, Path clientKey, String hostPublicKey) throws IOException {
-        this.dir = dir;
         try (Stream<Path> paths = Files.walk(dir.resolve("root"))) {
             List<Path> regular = paths.filter(Files::isRegularFile).toList();
             this.files = regular.size();
