@@ -10,7 +10,7 @@ packages=(
   libguestfs-tools qemu-system-x86 qemu-utils
   libvirt-daemon-system libvirt-clients libvirt0 libxml2-utils
   openssh-server openssh-client iproute2 procps
-  iperf3 busybox-static dropbear-bin
+  iperf3 busybox-static dropbear-bin cpio gzip
   linux-source-6.1 bc flex bison libelf-dev libssl-dev build-essential xz-utils
   chromium
 )

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+# The real-guest tests (L1 under libvirt) need libvirtd and its default network; as root only.
+if [ "$(id -u)" -eq 0 ]; then scripts/start-libvirt.sh; fi
 
 # Guests and appliances in the tests run under TCG unless KVM really works (see nvmx preflight).
 exec mvn -B -ntp verify "$@"
