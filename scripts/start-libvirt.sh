@@ -51,3 +51,21 @@ if ! grep -Eq '^Autostart:[[:space:]]+yes' <<<"$info"; then
   virsh -q -c qemu:///system net-autostart default
   echo "network default: autostart on"
 fi
+
+# The storage pool guest disks are created in (topologies name it with disk.pool, default "default").
+if ! virsh -q -c qemu:///system pool-info default >/dev/null 2>&1; then
+  virsh -q -c qemu:///system pool-define-as default dir --target /var/lib/libvirt/images
+  virsh -q -c qemu:///system pool-build default
+  echo "storage pool default: defined at /var/lib/libvirt/images"
+fi
+info=$(virsh -c qemu:///system pool-info default)
+if grep -Eq '^State:[[:space:]]+running' <<<"$info"; then
+  echo "storage pool default: already running"
+else
+  virsh -q -c qemu:///system pool-start default
+  echo "storage pool default: started"
+fi
+if ! grep -Eq '^Autostart:[[:space:]]+yes' <<<"$info"; then
+  virsh -q -c qemu:///system pool-autostart default
+  echo "storage pool default: autostart on"
+fi
