@@ -15,8 +15,15 @@ import org.libvirt.StorageVol;
  */
 final class LibvirtRemoval {
 
-    /** Also drop managed-save images, snapshot metadata and NVRAM, or undefine refuses or leaves files. */
-    static final int UNDEFINE_FLAGS = 1 | 2 | 4;
+    /**
+     * Undefine flags, tried in order: also drop managed-save images, snapshot metadata and NVRAM
+     * (or undefine refuses, or leaves files behind); drivers that know fewer flags (the test
+     * driver has no NVRAM) refuse unknown ones, so fewer are tried next.
+     */
+    private static final int[] UNDEFINE_FLAGS = {1 | 2 | 4, 1 | 2, 0};
+
+    private static final Set<ErrorNumber> FLAG_REFUSED = Set.of(ErrorNumber.VIR_ERR_INVALID_ARG,
+            ErrorNumber.VIR_ERR_NO_SUPPORT);
 
     private static final Set<ErrorNumber> NOT_FOUND = Set.of(ErrorNumber.VIR_ERR_NO_DOMAIN,
             ErrorNumber.VIR_ERR_NO_STORAGE_POOL, ErrorNumber.VIR_ERR_NO_STORAGE_VOL, ErrorNumber.VIR_ERR_NO_NETWORK);
@@ -51,13 +58,19 @@ final class LibvirtRemoval {
     }
 
     private static void undefine(Domain domain) throws LibvirtException {
-        try {
-            domain.undefine(UNDEFINE_FLAGS);
-        } catch (LibvirtException e) {
-            if (notFound(e)) {
+        for (int i = 0; ; i++) {
+            try {
+                domain.undefine(UNDEFINE_FLAGS[i]);
                 return;
+            } catch (LibvirtException e) {
+                if (notFound(e)) {
+                    return;
+                }
+                boolean fewerFlagsLeft = i + 1 < UNDEFINE_FLAGS.length;
+                if (!fewerFlagsLeft || e.getError() == null || !FLAG_REFUSED.contains(e.getError().getCode())) {
+                    throw e;
+                }
             }
-            throw e;
         }
     }
 
