@@ -34,4 +34,12 @@ fi
 
 # OpenSSH's privilege separation directory; the SSH tests start their own sshd instances.
 mkdir -p /run/sshd
+
+# The system libvirt daemon (no systemd on the test machines): the lifecycle fault tests define
+# domains on qemu:///system. Started only when none answers.
+if [ "$(id -u)" -eq 0 ] && ! [ -S /run/libvirt/libvirt-sock ]; then
+  pgrep -x virtlogd >/dev/null || virtlogd -d
+  pgrep -x libvirtd >/dev/null || libvirtd -d
+  for _ in $(seq 50); do [ -S /run/libvirt/libvirt-sock ] && break; sleep 0.1; done
+fi
 echo "nested-virt dependencies are installed."
