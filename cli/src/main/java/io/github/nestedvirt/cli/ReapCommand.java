@@ -25,6 +25,10 @@ final class ReapCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Only say what would be removed.")
     boolean dryRun;
 
+    @Option(names = "--run", paramLabel = "RUN_ID",
+            description = "Only domains of this run are candidates; those of other runs are kept.")
+    String run;
+
     @Override
     public Integer call() throws Exception {
         LibvirtErrorOutput.silence();
@@ -36,7 +40,7 @@ final class ReapCommand implements Callable<Integer> {
             return ExitCode.HOST_UNREACHABLE;
         }
         try {
-            List<Reaper.Verdict> verdicts = Reaper.onThisMachine().reap(libvirt, dryRun);
+            List<Reaper.Verdict> verdicts = Reaper.onThisMachine().reap(libvirt, dryRun, run);
             long notOurs = verdicts.stream().filter(v -> v.owner().isEmpty()).count();
             verdicts.stream().filter(v -> v.owner().isPresent()).forEach(v -> System.out.println(v.toText()));
             long failed = verdicts.stream().filter(v -> v.action() == Reaper.Action.FAILED).count();

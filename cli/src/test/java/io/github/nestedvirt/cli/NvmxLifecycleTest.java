@@ -132,7 +132,7 @@ class NvmxLifecycleTest {
     @Test
     void bothCommandsHaveHelp() {
         assertThat(NvmxCall.of("teardown", "--help").out()).contains("Usage: nvmx teardown", "RUN_DIR");
-        assertThat(NvmxCall.of("reap", "--help").out()).contains("Usage: nvmx reap", "--connect", "--dry-run");
+        assertThat(NvmxCall.of("reap", "--help").out()).contains("Usage: nvmx reap", "--connect", "--dry-run", "--run");
         assertThat(NvmxCall.of("--help").out()).contains("teardown", "reap", "5    teardown or reap");
     }
 

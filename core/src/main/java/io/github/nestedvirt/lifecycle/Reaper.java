@@ -81,10 +81,18 @@ public final class Reaper {
      * owner is gone or whose expiry passed; with {@code dryRun}, only says which.
      */
     public List<Verdict> reap(Connect connect, boolean dryRun) throws LibvirtException {
+        return reap(connect, dryRun, null);
+    }
+
+    /**
+     * As {@link #reap(Connect, boolean)}, but only domains of run {@code onlyRun} are candidates
+     * ({@code null}: every run); domains of other runs are kept.
+     */
+    public List<Verdict> reap(Connect connect, boolean dryRun, String onlyRun) throws LibvirtException {
         List<Verdict> verdicts = new ArrayList<>();
         for (Domain domain : connect.listAllDomains(0)) {
             try {
-                verdicts.add(judge(connect, domain, dryRun));
+                verdicts.add(judge(connect, domain, dryRun, onlyRun));
             } finally {
                 domain.free();
             }
@@ -92,7 +100,7 @@ public final class Reaper {
         return verdicts;
     }
 
-    private Verdict judge(Connect connect, Domain domain, boolean dryRun) throws LibvirtException {
+    private Verdict judge(Connect connect, Domain domain, boolean dryRun, String onlyRun) throws LibvirtException {
         String name = domain.getName();
         Optional<OwnerTag> owner;
         try {
@@ -105,6 +113,9 @@ public final class Reaper {
         }
         if (owner.isEmpty()) {
             return new Verdict(name, owner, Action.KEPT, "no nested-virt owner tag: not ours");
+        }
+        if (onlyRun != null && !onlyRun.equals(owner.get().run())) {
+            return new Verdict(name, owner, Action.KEPT, "belongs to another run than " + onlyRun);
         }
         Optional<String> why = whyGone(owner.get());
         if (why.isEmpty()) {

@@ -117,7 +117,9 @@ class EngineKilledTest {
     void domainsOfAnEngineKilledAtAnyStageAreReapedAndItsFilesTornDown(String stage) throws Exception {
         assumeTrue(Files.exists(LIBVIRT_SOCKET), "needs a running system libvirtd (" + LIBVIRT_SOCKET
                 + " missing); start one as root: virtlogd -d; libvirtd -d");
-        Path runDir = temp.resolve("run");
+        // The system libvirtd is shared: reap only this run, never another test's domains.
+        String run = TestDomains.uniqueName("run");
+        Path runDir = temp.resolve(run);
         Path file = temp.resolve("console.log");
         String domain = TestDomains.uniqueName("nvmx-killed");
 
@@ -131,7 +133,7 @@ class EngineKilledTest {
             boolean defined = TestDriver.domainNames(libvirt).contains(domain);
             assertThat(defined).as("domain defined by the killed engine").isEqualTo(!stage.startsWith("planned"));
 
-            List<Reaper.Verdict> reaped = Reaper.onThisMachine().reap(libvirt, false);
+            List<Reaper.Verdict> reaped = Reaper.onThisMachine().reap(libvirt, false, run);
             TeardownReport report = Teardown.fromThisMachine().run(TopologyRecord.read(runDir));
 
             if (defined) {

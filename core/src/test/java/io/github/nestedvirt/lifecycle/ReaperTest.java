@@ -95,6 +95,19 @@ class ReaperTest {
     }
 
     @Test
+    void reapingOneRunLeavesTheOrphansOfOthers() throws Exception {
+        String other = define("other", new OwnerTag("other-run", deadPid(), THIS_HOST, now, now.plus(Duration.ofHours(1))));
+        String mine = define("mine", new OwnerTag("my-run", deadPid(), THIS_HOST, now, now.plus(Duration.ofHours(1))));
+
+        Map<String, Reaper.Verdict> verdicts = byDomain(reaper.reap(libvirt, false, "my-run"));
+
+        assertThat(verdicts.get(mine).action()).isEqualTo(Reaper.Action.REMOVED);
+        assertThat(verdicts.get(other).action()).isEqualTo(Reaper.Action.KEPT);
+        assertThat(verdicts.get(other).reason()).isEqualTo("belongs to another run than my-run");
+        assertThat(TestDriver.domainNames(libvirt)).contains(other).doesNotContain(mine);
+    }
+
+    @Test
     void aDryRunOnlySaysWhatItWouldRemove() throws Exception {
         String deadOwner = define("dead", owner(deadPid(), THIS_HOST, now, Duration.ofHours(1)));
 
