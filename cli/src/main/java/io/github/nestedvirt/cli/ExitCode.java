@@ -13,6 +13,8 @@ final class ExitCode {
     static final int HOST_UNREACHABLE = 3;
     /** Preflight found a problem that makes the results meaningless (see its findings). */
     static final int PREFLIGHT_FAILED = 4;
+    /** A teardown or reap could not remove everything; the message lists what may be left and why. */
+    static final int CLEANUP_INCOMPLETE = 5;
     /** An unexpected error inside nvmx; the message and stack trace say where. */
     static final int INTERNAL_ERROR = 70;
     /** Interrupted (Ctrl-C, SIGTERM); what was measured so far is kept. */
@@ -25,6 +27,7 @@ final class ExitCode {
               2    bad input: an option, a plan or a value in it is wrong; nothing ran
               3    a host could not be reached, authenticated or its key verified
               4    preflight found a problem that makes results meaningless
+              5    teardown or reap left something behind (listed on stderr)
               70   internal error
               130  interrupted; what was measured so far is kept
             """;

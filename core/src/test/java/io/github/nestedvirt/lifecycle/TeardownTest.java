@@ -1,0 +1,184 @@
+package io.github.nestedvirt.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.github.nestedvirt.host.HostException;
+import io.github.nestedvirt.host.LocalHost;
+import io.github.nestedvirt.result.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.libvirt.Connect;
+
+/** Teardown against libvirt's test driver and real files. */
+class TeardownTest {
+
+    @TempDir
+    Path temp;
+
+    /** Held open for the whole test: the test driver forgets everything when its last connection closes. */
+    private Connect libvirt;
+    private Path runDir;
+    private TopologyRecord record;
+    private final LocalHost local = new LocalHost();
+
+    @BeforeEach
+    void open() throws Exception {
+        libvirt = TestDriver.open();
+        runDir = temp.resolve("run");
+        record = TopologyRecord.open(runDir, "r1");
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        libvirt.close();
+    }
+
+    private Teardown teardown() {
+        return new Teardown(Connect::new, name -> {
+            if (name.equals("local")) {
+                return local;
+            }
+            throw new HostException(name, "no such host in this test");
+        });
+    }
+
+    /** A volume, a seed image, a running domain that uses them and a file: the usual L1. */
+    private Resource[] provisionL1(String name) throws Exception {
+        Resource volume = Resource.volume(TestDriver.URI, TestDriver.POOL, name + ".img", Level.L0);
+        record.create(volume, () -> {
+            TestDriver.createVolume(libvirt, name + ".img");
+            return null;
+        });
+        Path seedPath = temp.resolve(name + "-seed.iso");
+        Resource seed = Resource.seedImage("local", seedPath.toString(), Level.L0);
+        record.create(seed, () -> Files.writeString(seedPath, "cidata"));
+        Resource domain = Resource.domain(TestDriver.URI, name, Level.L1);
+        record.create(domain, () -> {
+            TestDriver.startDomain(libvirt, TestDomains.xml("test", name, OwnerTag.forThisProcess("r1", Duration.ofHours(1))));
+            return null;
+        });
+        Path consolePath = temp.resolve(name + "-console.log");
+        Resource console = Resource.file("local", consolePath.toString(), Level.L0);
+        record.create(console, () -> Files.writeString(consolePath, "boot"));
+        return new Resource[] {volume, seed, domain, console};
+    }
+
+    @Test
+    void removesEverythingRecordedNewestFirst() throws Exception {
+        String name = TestDomains.uniqueName("l1");
+        Resource[] l1 = provisionL1(name);
+
+        TeardownReport report = teardown().run(record);
+
+        assertThat(report.complete()).as(report.toText()).isTrue();
+        assertThat(report.removed()).extracting(Resource::describe)
+                .containsExactly(l1[3].describe(), l1[2].describe(), l1[1].describe(), l1[0].describe());
+        assertThat(TestDriver.domainNames(libvirt)).doesNotContain(name);
+        assertThat(TestDriver.volumeNames(libvirt)).doesNotContain(name + ".img");
+        assertThat(temp.resolve(name + "-seed.iso")).doesNotExist();
+        assertThat(temp.resolve(name + "-console.log")).doesNotExist();
+        assertThat(TopologyRecord.read(runDir).live()).isEmpty();
+    }
+
+    @Test
+    void aSecondTeardownHasNothingLeftToDo() throws Exception {
+        provisionL1(TestDomains.uniqueName("l1"));
+        teardown().run(record);
+
+        TeardownReport again = teardown().run(TopologyRecord.read(runDir));
+
+        assertThat(again.steps()).isEmpty();
+        assertThat(again.complete()).isTrue();
+    }
+
+    @Test
+    void resourcesAlreadyGoneOrNeverCreatedCountAsRemoved() throws Exception {
+        String name = TestDomains.uniqueName("l1");
+        Resource[] l1 = provisionL1(name);
+        // Someone removed the domain by hand; the engine died after planning a volume.
+        org.libvirt.Domain domain = libvirt.domainLookupByName(name);
+        domain.destroy();
+        domain.undefine();
+        domain.free();
+        Resource neverCreated = Resource.volume(TestDriver.URI, TestDriver.POOL, name + "-l2.img", Level.L0);
+        record.planned(neverCreated);
+
+        TeardownReport report = teardown().run(record);
+
+        assertThat(report.complete()).as(report.toText()).isTrue();
+        assertThat(report.steps()).extracting(s -> s.resource().describe(), TeardownReport.Step::outcome)
+                .containsExactly(
+                        tuple(neverCreated.describe(), TeardownReport.Outcome.ALREADY_GONE),
+                        tuple(l1[3].describe(), TeardownReport.Outcome.REMOVED),
+                        tuple(l1[2].describe(), TeardownReport.Outcome.ALREADY_GONE),
+                        tuple(l1[1].describe(), TeardownReport.Outcome.REMOVED),
+                        tuple(l1[0].describe(), TeardownReport.Outcome.REMOVED));
+    }
+
+    @Test
+    void failuresDoNotStopTheRestAndAreAllReported() throws Exception {
+        String name = TestDomains.uniqueName("l1");
+        Resource[] l1 = provisionL1(name);
+        // Three real faults: a libvirt URI that cannot be opened, a path that rm refuses
+        // (a directory), a host this teardown cannot reach.
+        Resource unreachableLibvirt = Resource.domain("test:///" + temp.resolve("no-such-driver-file.xml"), "x", Level.L1);
+        record.planned(unreachableLibvirt);
+        Path directory = Files.createDirectory(temp.resolve(name + "-dir"));
+        Resource refused = Resource.file("local", directory.toString(), Level.L0);
+        record.planned(refused);
+        Resource elsewhere = Resource.file("root@l1 via local", "/var/tmp/x", Level.L1);
+        record.planned(elsewhere);
+
+        TeardownReport report = teardown().run(record);
+
+        assertThat(report.failures()).extracting(TeardownReport.Step::resource)
+                .containsExactly(elsewhere, refused, unreachableLibvirt);
+        assertThat(report.complete()).isFalse();
+        assertThat(report.failures().get(0).detail()).contains("no such host in this test");
+        assertThat(report.failures().get(1).detail()).contains("Is a directory");
+        assertThat(report.failures().get(2).detail()).startsWith("libvirt: ");
+        assertThat(report.removed()).extracting(Resource::describe)
+                .containsExactly(l1[3].describe(), l1[2].describe(), l1[1].describe(), l1[0].describe());
+        assertThat(TestDriver.domainNames(libvirt)).doesNotContain(name);
+        assertThat(TopologyRecord.read(runDir).live()).containsExactlyInAnyOrder(elsewhere, refused, unreachableLibvirt);
+        assertThat(report.toText()).contains("FAILED to remove file " + directory + " on local");
+    }
+
+    @Test
+    void aPendingInterruptDoesNotCutTheTeardownShort() throws Exception {
+        String name = TestDomains.uniqueName("l1");
+        provisionL1(name);
+
+        Thread.currentThread().interrupt();
+        TeardownReport report;
+        try {
+            report = teardown().run(record);
+        } finally {
+            assertThat(Thread.interrupted()).as("interrupt restored").isTrue();
+        }
+
+        assertThat(report.complete()).as(report.toText()).isTrue();
+        assertThat(temp.resolve(name + "-console.log")).doesNotExist();
+    }
+
+    @Test
+    void aHostileFileNameIsRemovedAsItIsAndNothingElse() throws Exception {
+        // Unquoted, the shell would also remove "a", and create "pwned" in the working directory.
+        Path keep = Files.writeString(temp.resolve("a"), "x");
+        Path hostile = Files.writeString(temp.resolve("a b; touch pwned $(touch pwned) `touch pwned` 'q"), "x");
+        Resource file = Resource.file("local", hostile.toString(), Level.L0);
+        record.create(file, () -> null);
+
+        assertThat(teardown().run(record).removed()).containsExactly(file.in(Resource.State.CREATED));
+
+        assertThat(hostile).doesNotExist();
+        assertThat(keep).exists();
+        assertThat(Path.of("pwned")).doesNotExist();
+    }
+}
