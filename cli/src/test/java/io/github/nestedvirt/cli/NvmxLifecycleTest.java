@@ -2,10 +2,10 @@ package io.github.nestedvirt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.nestedvirt.lifecycle.OwnerTag;
 import io.github.nestedvirt.lifecycle.Resource;
 import io.github.nestedvirt.lifecycle.TopologyRecord;
 import io.github.nestedvirt.result.Level;
+import io.github.nestedvirt.topology.OwnerTag;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,8 +169,8 @@ class NvmxLifecycleTest {
         xml.writeEndElement();
         if (owner != null) {
             xml.writeStartElement("metadata");
-            xml.writeStartElement("nvmx", OwnerTag.ELEMENT, OwnerTag.NAMESPACE);
-            xml.writeNamespace("nvmx", OwnerTag.NAMESPACE);
+            xml.writeStartElement("nvmx", OwnerTag.ELEMENT, OwnerTag.OWNER_NAMESPACE);
+            xml.writeNamespace("nvmx", OwnerTag.OWNER_NAMESPACE);
             xml.writeAttribute("run", owner.run());
             xml.writeAttribute("pid", Long.toString(owner.pid()));
             xml.writeAttribute("host", owner.host());

@@ -1,5 +1,7 @@
 package io.github.nestedvirt.lifecycle;
 
+import io.github.nestedvirt.topology.LocalHostName;
+import io.github.nestedvirt.topology.OwnerTag;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.nestedvirt.result.AtomicFile;
 import io.github.nestedvirt.result.ResultJson;
+import io.github.nestedvirt.topology.LocalHostName;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,7 +1,9 @@
 package io.github.nestedvirt.topology;
 
 import java.io.StringReader;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import javax.xml.XMLConstants;
@@ -36,6 +38,12 @@ public record OwnerTag(String run, long pid, String host, Instant created, Insta
         if (run == null || run.isBlank() || host == null || created == null || expires == null) {
             throw new IllegalArgumentException("an owner tag needs run, host, created and expires");
         }
+    }
+
+    /** The tag for a resource this process creates now for {@code run}, to be reaped after {@code lifetime}. */
+    public static OwnerTag forThisProcess(String run, Duration lifetime) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        return new OwnerTag(run, ProcessHandle.current().pid(), LocalHostName.get(), now, now.plus(lifetime));
     }
 
     /** Writes the {@code <nvmx:owner .../>} element, declaring its namespace on it. */

@@ -1,6 +1,7 @@
 package io.github.nestedvirt.lifecycle;
 
 import io.github.nestedvirt.result.Level;
+import io.github.nestedvirt.topology.OwnerTag;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

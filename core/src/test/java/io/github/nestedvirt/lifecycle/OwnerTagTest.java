@@ -2,6 +2,7 @@ package io.github.nestedvirt.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.nestedvirt.topology.OwnerTag;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

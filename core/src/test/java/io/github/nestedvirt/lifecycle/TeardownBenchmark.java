@@ -1,6 +1,7 @@
 package io.github.nestedvirt.lifecycle;
 
 import io.github.nestedvirt.result.Level;
+import io.github.nestedvirt.topology.OwnerTag;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

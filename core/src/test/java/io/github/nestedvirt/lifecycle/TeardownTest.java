@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.host.LocalHost;
 import io.github.nestedvirt.result.Level;
+import io.github.nestedvirt.topology.OwnerTag;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.github.nestedvirt.lifecycle;
 
+import io.github.nestedvirt.topology.OwnerTag;
 import java.io.StringWriter;
 import java.util.UUID;
 import javax.xml.stream.XMLOutputFactory;
@@ -38,8 +39,8 @@ final class TestDomains {
             xml.writeEndElement();
             if (owner != null) {
                 xml.writeStartElement("metadata");
-                xml.writeStartElement("nvmx", OwnerTag.ELEMENT, OwnerTag.NAMESPACE);
-                xml.writeNamespace("nvmx", OwnerTag.NAMESPACE);
+                xml.writeStartElement("nvmx", OwnerTag.ELEMENT, OwnerTag.OWNER_NAMESPACE);
+                xml.writeNamespace("nvmx", OwnerTag.OWNER_NAMESPACE);
                 xml.writeAttribute("run", owner.run());
                 xml.writeAttribute("pid", Long.toString(owner.pid()));
                 xml.writeAttribute("host", owner.host());

@@ -1,4 +1,4 @@
-package io.github.nestedvirt.lifecycle;
+package io.github.nestedvirt.topology;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -6,12 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** This machine's host name, as owner tags and topology records write it. */
-final class LocalHostName {
+public final class LocalHostName {
 
     private LocalHostName() {
     }
 
-    static String get() {
+    public static String get() {
         // The kernel's own name needs no DNS; a lookup can hang on a machine without a resolver.
         try {
             String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
