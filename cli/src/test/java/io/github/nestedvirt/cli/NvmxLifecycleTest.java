@@ -3,19 +3,16 @@ package io.github.nestedvirt.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.nestedvirt.lifecycle.Resource;
+import io.github.nestedvirt.lifecycle.TestDomains;
 import io.github.nestedvirt.lifecycle.TopologyRecord;
 import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.topology.OwnerTag;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
-import javax.xml.stream.XMLOutputFactory;
-import javax.xml.stream.XMLStreamWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +48,7 @@ class NvmxLifecycleTest {
         TopologyRecord record = TopologyRecord.open(runDir, "r1");
         Path console = temp.resolve("l1-console.log");
         record.create(Resource.file("local", console.toString(), Level.L0), () -> Files.writeString(console, "boot"));
-        String name = unique("l1");
+        String name = TestDomains.uniqueName("l1");
         record.create(Resource.domain(TEST_DRIVER, name, Level.L1), () -> define(name,
                 OwnerTag.forThisProcess("r1", Duration.ofHours(1))));
 
@@ -98,11 +95,11 @@ class NvmxLifecycleTest {
         gone.waitFor();
         OwnerTag orphaned = new OwnerTag("dead-run", gone.pid(), OwnerTag.forThisProcess("x", Duration.ZERO).host(),
                 Instant.now(), Instant.now().plus(Duration.ofHours(1)));
-        String orphan = unique("orphan");
+        String orphan = TestDomains.uniqueName("orphan");
         define(orphan, orphaned);
-        String mine = unique("mine");
+        String mine = TestDomains.uniqueName("mine");
         define(mine, OwnerTag.forThisProcess("live-run", Duration.ofHours(1)));
-        String foreign = unique("foreign");
+        String foreign = TestDomains.uniqueName("foreign");
         define(foreign, null);
 
         NvmxCall dryRun = NvmxCall.of("reap", "--connect", TEST_DRIVER, "--dry-run");
@@ -136,10 +133,6 @@ class NvmxLifecycleTest {
         assertThat(NvmxCall.of("--help").out()).contains("teardown", "reap", "5    teardown or reap");
     }
 
-    private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     private List<String> domains() throws LibvirtException {
         return Arrays.stream(libvirt.listAllDomains(0)).map(d -> {
             try {
@@ -152,36 +145,7 @@ class NvmxLifecycleTest {
 
     /** Defines and starts a test-driver domain, with {@code owner} in its metadata unless null. */
     private Void define(String name, OwnerTag owner) throws Exception {
-        StringWriter text = new StringWriter();
-        XMLStreamWriter xml = XMLOutputFactory.newFactory().createXMLStreamWriter(text);
-        xml.writeStartElement("domain");
-        xml.writeAttribute("type", "test");
-        xml.writeStartElement("name");
-        xml.writeCharacters(name);
-        xml.writeEndElement();
-        xml.writeStartElement("memory");
-        xml.writeCharacters("65536");
-        xml.writeEndElement();
-        xml.writeStartElement("os");
-        xml.writeStartElement("type");
-        xml.writeCharacters("hvm");
-        xml.writeEndElement();
-        xml.writeEndElement();
-        if (owner != null) {
-            xml.writeStartElement("metadata");
-            xml.writeStartElement("nvmx", OwnerTag.ELEMENT, OwnerTag.OWNER_NAMESPACE);
-            xml.writeNamespace("nvmx", OwnerTag.OWNER_NAMESPACE);
-            xml.writeAttribute("run", owner.run());
-            xml.writeAttribute("pid", Long.toString(owner.pid()));
-            xml.writeAttribute("host", owner.host());
-            xml.writeAttribute("created", owner.created().toString());
-            xml.writeAttribute("expires", owner.expires().toString());
-            xml.writeEndElement();
-            xml.writeEndElement();
-        }
-        xml.writeEndElement();
-        xml.close();
-        Domain domain = libvirt.domainDefineXML(text.toString());
+        Domain domain = libvirt.domainDefineXML(TestDomains.xml("test", name, owner));
         domain.create();
         domain.free();
         return null;

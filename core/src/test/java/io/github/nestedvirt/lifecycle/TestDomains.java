@@ -8,18 +8,18 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 
 /** Domain XML for the tests, written with a real XML writer, with or without an owner tag. */
-final class TestDomains {
+public final class TestDomains {
 
     private TestDomains() {
     }
 
     /** A name no other test of this JVM uses: the test driver's state is shared per process. */
-    static String uniqueName(String prefix) {
+    public static String uniqueName(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** A minimal domain of {@code type} ({@code test} for the test driver, {@code qemu} for a real libvirtd). */
-    static String xml(String type, String name, OwnerTag owner) {
+    public static String xml(String type, String name, OwnerTag owner) {
         try {
             StringWriter text = new StringWriter();
             XMLStreamWriter xml = XMLOutputFactory.newFactory().createXMLStreamWriter(text);
@@ -39,14 +39,7 @@ final class TestDomains {
             xml.writeEndElement();
             if (owner != null) {
                 xml.writeStartElement("metadata");
-                xml.writeStartElement("nvmx", OwnerTag.ELEMENT, OwnerTag.OWNER_NAMESPACE);
-                xml.writeNamespace("nvmx", OwnerTag.OWNER_NAMESPACE);
-                xml.writeAttribute("run", owner.run());
-                xml.writeAttribute("pid", Long.toString(owner.pid()));
-                xml.writeAttribute("host", owner.host());
-                xml.writeAttribute("created", owner.created().toString());
-                xml.writeAttribute("expires", owner.expires().toString());
-                xml.writeEndElement();
+                owner.writeTo(xml);
                 xml.writeEndElement();
             }
             xml.writeEndElement();
