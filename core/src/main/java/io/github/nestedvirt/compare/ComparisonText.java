@@ -16,9 +16,9 @@ public final class ComparisonText {
         StringBuilder text = new StringBuilder();
         text.append("Run ").append(comparison.candidate()).append(" against ").append(comparison.baseline())
                 .append(" (").append(comparison.test().label()).append(", alpha ").append(Significance.ALPHA)
-                .append(", thresholds ").append(number(comparison.thresholds().percent())).append('%');
+                .append(", thresholds ").append(plain(comparison.thresholds().percent())).append('%');
         if (comparison.thresholds().absolute() > 0) {
-            text.append(" and ").append(number(comparison.thresholds().absolute())).append(" in the unit");
+            text.append(" and ").append(plain(comparison.thresholds().absolute())).append(" in the unit");
         }
         text.append(")\n");
         List<String[]> rows = new ArrayList<>();
@@ -86,6 +86,11 @@ public final class ComparisonText {
 
     private static String number(double value) {
         return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.4g", value);
+    }
+
+    /** 3 rather than 3.000: thresholds are given by the user, shown as given. */
+    private static String plain(double value) {
+        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     private static void table(StringBuilder text, List<String[]> rows) {
