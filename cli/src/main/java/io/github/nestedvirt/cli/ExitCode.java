@@ -15,6 +15,8 @@ final class ExitCode {
     static final int PREFLIGHT_FAILED = 4;
     /** A teardown or reap could not remove everything; the message lists what may be left and why. */
     static final int CLEANUP_INCOMPLETE = 5;
+    /** {@code nvmx compare} found a significant change for the worse beyond the thresholds. */
+    static final int REGRESSION_FOUND = 6;
     /** An unexpected error inside nvmx; the message and stack trace say where. */
     static final int INTERNAL_ERROR = 70;
     /** Interrupted (Ctrl-C, SIGTERM); what was measured so far is kept. */
@@ -28,6 +30,7 @@ final class ExitCode {
               3    a host could not be reached, authenticated or its key verified
               4    preflight found a problem that makes results meaningless
               5    teardown or reap left something behind (listed on stderr)
+              6    compare found a regression against the baseline
               70   internal error
               130  interrupted; what was measured so far is kept
             """;

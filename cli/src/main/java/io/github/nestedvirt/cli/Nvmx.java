@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Runs the nested-virtualization (nVMX) test plan on L0, L1 and L2 hosts and keeps the "
                 + "results as trends.",
         subcommands = {PreflightCommand.class, BenchCommand.class, RunCommand.class, ReportCommand.class,
-            ImportCommand.class,
+            CompareCommand.class, ImportCommand.class,
             TeardownCommand.class, ReapCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%n", footer = ExitCode.HELP)
