@@ -3,7 +3,15 @@ package io.github.nestedvirt.report;
 import static io.github.nestedvirt.report.Html.escape;
 
 import edu.hm.hafner.echarts.JacksonFacade;
+import io.github.nestedvirt.compare.Baseline;
+import io.github.nestedvirt.compare.Comparison;
+import io.github.nestedvirt.compare.Overheads;
+import io.github.nestedvirt.compare.RatioRow;
+import io.github.nestedvirt.compare.RunComparison;
+import io.github.nestedvirt.compare.Significance;
+import io.github.nestedvirt.compare.Thresholds;
 import io.github.nestedvirt.facts.HostFacts;
+import io.github.nestedvirt.result.LevelRatio;
 import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.Run;
 import io.github.nestedvirt.result.Sample;
@@ -20,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -94,6 +103,7 @@ public final class HtmlReport {
                 .append("  errors.textContent += message + ' (' + source + ':' + line + ':' + column + ')\\n';\n")
                 .append("  errors.hidden = false;\n};\n</script>\n");
         header(page, byStart, problems == null ? List.of() : problems);
+        latestComparison(page, byStart);
         trends(page, charts);
         details(page, byStart, detailedRuns);
         page.append("<script>\n").append(resource(ECHARTS).replace("</script", "<\\/script")).append("\n</script>\n")
@@ -123,6 +133,58 @@ public final class HtmlReport {
             page.append("</ul>\n</section>\n");
         }
         page.append("</header>\n");
+    }
+
+    /**
+     * The newest run against the one before it (Welch's t, the default thresholds), and its level
+     * overheads: what a user looks at first after a change.
+     */
+    private static void latestComparison(StringBuilder page, List<Run> byStart) {
+        if (byStart.isEmpty()) {
+            return;
+        }
+        Run latest = byStart.get(byStart.size() - 1);
+        page.append("<section id=\"comparison\">\n<h2>Latest run</h2>\n");
+        if (byStart.size() > 1) {
+            RunComparison comparison = RunComparison.of(byStart, latest, Baseline.previous(), Thresholds.DEFAULT,
+                    Significance.Test.WELCH_T);
+            page.append("<h3>Compared with the previous run</h3>\n");
+            if (!comparison.fingerprintDifferences().isEmpty()) {
+                page.append("<p class=\"fingerprint-differences\">Different hosts, not compared: ")
+                        .append(escape(String.join("; ", comparison.fingerprintDifferences()))).append("</p>\n");
+            }
+            page.append("<table class=\"comparisons\">\n<thead><tr><th>Measurement</th><th>Host</th>")
+                    .append("<th>Previous median</th><th>Latest median</th><th>Change %</th>")
+                    .append("<th>95% interval of the ratio</th><th>p (")
+                    .append(escape(comparison.test().label())).append(")</th><th>Verdict</th></tr></thead>\n<tbody>\n");
+            for (Comparison row : comparison.comparisons()) {
+                page.append("<tr class=\"comparison ").append(row.verdict().name().toLowerCase(Locale.ROOT)).append("\">");
+                cells(page, row.key(), row.host(), Figures.format(row.baseline().median()) + " " + row.unit(),
+                        Figures.format(row.candidate().median()) + " " + row.unit(),
+                        Figures.format(row.percentChange()), interval(row.ratio()),
+                        Figures.format(row.significance().pValue()), row.verdict().name());
+                page.append("</tr>\n");
+            }
+            page.append("</tbody>\n</table>\n");
+        }
+        List<RatioRow> overheads = Overheads.of(latest, Significance.Test.WELCH_T);
+        if (!overheads.isEmpty()) {
+            page.append("<h3>Nesting overhead</h3>\n<table class=\"overheads\">\n<thead><tr><th>Ratio</th>")
+                    .append("<th>Estimate</th><th>95% interval</th><th>p</th></tr></thead>\n<tbody>\n");
+            for (RatioRow row : overheads) {
+                page.append("<tr class=\"overhead\">");
+                cells(page, row.label(), Figures.format(row.ratio().estimate()), interval(row.ratio()),
+                        Figures.format(row.significance().pValue()));
+                page.append("</tr>\n");
+            }
+            page.append("</tbody>\n</table>\n");
+        }
+        page.append("</section>\n");
+    }
+
+    private static String interval(LevelRatio ratio) {
+        return Double.isNaN(ratio.ciLow()) ? Figures.UNDEFINED
+                : Figures.format(ratio.ciLow()) + " – " + Figures.format(ratio.ciHigh());
     }
 
     private static void trends(StringBuilder page, List<TrendChart> charts) {

@@ -50,6 +50,43 @@ class HtmlReportTest {
     }
 
     @Test
+    void theLatestRunIsComparedWithThePreviousOneAndShowsItsNestingOverhead() {
+        Run before = run(0, "p", List.of(guestfish(Level.L0, 10.0, 10.1, 9.9, 10.0, 10.05),
+                guestfish(Level.L1, 30.0, 30.2, 29.9, 30.1, 30.0)));
+        Run after = run(1, "p", List.of(guestfish(Level.L0, 10.0, 10.1, 9.95, 10.05, 10.0),
+                guestfish(Level.L1, 36.0, 36.1, 35.9, 36.2, 36.0)));
+
+        String page = HtmlReport.render(List.of(after, before), List.of(), 20);
+
+        List<List<String>> comparisons = rows(page, "<tr class=\"comparison [a-z_]+\">(.*?)</tr>");
+        assertThat(comparisons).hasSize(2);
+        assertThat(comparisons).anySatisfy(row -> assertThat(row)
+                .startsWith("guestfish-launch/seconds@L1", "l1-host", "30 s", "36 s").endsWith("REGRESSION"));
+        assertThat(comparisons).anySatisfy(row -> assertThat(row)
+                .startsWith("guestfish-launch/seconds@L0").endsWith("NO_CHANGE"));
+        assertThat(page).contains("Compared with the previous run").doesNotContain("fingerprint-differences");
+        List<List<String>> overheads = rows(page, "<tr class=\"overhead\">(.*?)</tr>");
+        assertThat(overheads).singleElement().satisfies(row -> {
+            assertThat(row.get(0)).isEqualTo("guestfish-launch/seconds L1/L0 (l1-host over l0-host)");
+            assertThat(Double.parseDouble(row.get(1))).isBetween(3.59, 3.61);
+        });
+    }
+
+    private static List<List<String>> rows(String page, String rowPattern) {
+        List<List<String>> rows = new ArrayList<>();
+        Matcher row = Pattern.compile(rowPattern).matcher(page);
+        while (row.find()) {
+            List<String> cells = new ArrayList<>();
+            Matcher cell = CELL.matcher(row.group(1));
+            while (cell.find()) {
+                cells.add(cell.group(1));
+            }
+            rows.add(cells);
+        }
+        return rows;
+    }
+
+    @Test
     void aMeasurementWithOnlyWarmUpRunsShowsNoStatistics() {
         Measurement warmupOnly = new Measurement("iperf3", "throughput", Level.L1, "l1", Map.of(), "Mbit/s",
                 Better.HIGHER, List.of(Sample.warmup(900)), Map.of());
