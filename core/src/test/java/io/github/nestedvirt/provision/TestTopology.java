@@ -11,7 +11,7 @@ import java.util.List;
  * the key already in the image, a small qcow2 disk in pool {@code default}, libvirt's
  * {@code default} network and TCG.
  */
-final class TestTopology {
+public final class TestTopology {
 
     private TestTopology() {
     }
@@ -21,7 +21,12 @@ final class TestTopology {
      * @param extraCmdline appended to the kernel command line (e.g. to make the guest fail)
      * @param dir where serial logs and known_hosts go; qemu must be able to write in it
      */
-    static Topology of(List<String> names, TestGuestImage image, String extraCmdline, Path dir) throws Exception {
+    public static Topology of(List<String> names, TestGuestImage image, String extraCmdline, Path dir) throws Exception {
+        return new TopologyReader().read(yaml(names, image, extraCmdline, dir), "test-topology.yaml");
+    }
+
+    /** The same topology as YAML text, e.g. for a file given to {@code nvmx provision}. */
+    public static String yaml(List<String> names, TestGuestImage image, String extraCmdline, Path dir) {
         StringBuilder yaml = new StringBuilder("l0:\n  uri: qemu:///system\nl1:\n");
         for (String name : names) {
             yaml.append("""
@@ -45,6 +50,6 @@ final class TestTopology {
                     """.formatted(name, image.kernel(), image.initrd(), extraCmdline,
                     dir.resolve(name + "-serial.log"), image.clientKey(), dir.resolve(name + "-known_hosts")));
         }
-        return new TopologyReader().read(yaml.toString(), "test-topology.yaml");
+        return yaml.toString();
     }
 }
