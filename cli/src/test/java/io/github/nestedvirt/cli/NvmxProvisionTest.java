@@ -15,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
@@ -106,6 +108,42 @@ class NvmxProvisionTest {
         assertThat(teardown.out()).contains("removed domain " + name + " on qemu:///system")
                 .contains("removed volume default/" + name + ".qcow2");
 
+        assertNothingLeft(name, runDir);
+    }
+
+    @Test
+    @Tag("libvirt")
+    void sigtermWhileWaitingForTheGuestTearsDownWhatWasCreated() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "boots a guest under qemu:///system: run as root");
+        assumeTrue(Files.exists(Path.of("/var/run/libvirt/libvirt-sock")),
+                "libvirtd is not running (no /var/run/libvirt/libvirt-sock): start it with scripts/start-libvirt.sh");
+        TestGuestImage image = TestGuestImage.get();
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String name = "nvmx-test-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Path topology = Files.writeString(temp.resolve("lab.yaml"), TestTopology.yaml(List.of(name), image, "", temp));
+        Path runDir = temp.resolve("run");
+        Path stderr = temp.resolve("stderr.txt");
+        Process nvmx = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Nvmx.class.getName(),
+                "provision", topology.toString(), "--run-dir", runDir.toString())
+                .redirectError(stderr.toFile()).redirectOutput(temp.resolve("stdout.txt").toFile()).start();
+        try {
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+            while (!Files.readString(stderr).contains(name + ": started, waiting for its address")) {
+                assertThat(nvmx.isAlive()).as("nvmx still running; its stderr: %s", Files.readString(stderr)).isTrue();
+                assertThat(Instant.now()).as("the guest was started").isBefore(deadline);
+                Thread.sleep(100);
+            }
+            nvmx.destroy(); // SIGTERM
+            assertThat(nvmx.waitFor(60, TimeUnit.SECONDS)).as("nvmx ended within 60 s of SIGTERM").isTrue();
+        } finally {
+            nvmx.destroyForcibly();
+        }
+        assertThat(runDir.resolve(ProvisionedTopology.FILE_NAME)).doesNotExist();
+        assertNothingLeft(name, runDir);
+    }
+
+    private void assertNothingLeft(String name, Path runDir) throws Exception {
         assertThat(TopologyRecord.read(runDir).resources()).hasSize(4)
                 .allSatisfy(r -> assertThat(r.state()).isEqualTo(Resource.State.REMOVED));
         try (LibvirtSession libvirt = LibvirtSession.open("qemu:///system")) {
