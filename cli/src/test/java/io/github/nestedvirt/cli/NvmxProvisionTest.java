@@ -94,7 +94,7 @@ class NvmxProvisionTest {
         assertThat(provision.out()).contains("nvmx teardown " + runDir);
 
         // The guest outlived the command: log in at the printed address with the topology's key.
-        SshTarget target = SshTarget.of("root", address, 22, image.clientKey(), temp.resolve(name + "-known_hosts"));
+        SshTarget target = SshTarget.of("root", address, 22, image.clientKey(), temp.resolve("known_hosts"));
         try (SshHost l1 = SshHost.connect(target)) {
             assertThat(l1.run("cat /proc/cmdline", Duration.ofSeconds(30)).orThrow(name).stdout())
                     .contains("console=ttyS0,115200");

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionService;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -32,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import org.libvirt.Error;
 import org.libvirt.StoragePool;
 import org.libvirt.StorageVol;
@@ -94,6 +96,7 @@ public final class Provisioner {
     }
 
     private final Settings settings;
+    private final Map<Path, ReentrantLock> knownHostsLocks = new ConcurrentHashMap<>();
 
     public Provisioner(Settings settings) {
         this.settings = settings;
@@ -244,13 +247,30 @@ public final class Provisioner {
                 progress.info(name + ": address " + address + ", waiting for SSH");
                 readiness.portOpen(address, guest.ssh().port(), settings.portTimeout());
                 ProvisionedGuest reached = guestAt(guest, address, 0);
+                ReentrantLock knownHosts = knownHostsLock(reached);
+                knownHosts.lockInterruptibly();
                 try (SshHost ssh = readiness.sshAnswers(reached.directTarget(), settings.sshTimeout())) {
                     double seconds = (System.nanoTime() - start) / 1e9;
                     progress.info(String.format("%s: ready after %.1f s, ssh %s", name, seconds, ssh.name()));
                     return guestAt(guest, address, seconds);
+                } finally {
+                    knownHosts.unlock();
                 }
             }
         }
+    }
+
+    /**
+     * JSch reads known_hosts when a session starts and rewrites the whole file when it records a
+     * new key, so two first logins recording into one file at once would lose one key: those
+     * logins take turns. Other logins (keys only checked) need no turn.
+     */
+    private ReentrantLock knownHostsLock(ProvisionedGuest guest) {
+        if (guest.hostKeyPolicy() != HostKeyPolicy.RECORD_NEW) {
+            return new ReentrantLock();
+        }
+        return knownHostsLocks.computeIfAbsent(Path.of(guest.knownHosts()).toAbsolutePath().normalize(),
+                file -> new ReentrantLock());
     }
 
     private static ProvisionedGuest guestAt(GuestSpec guest, String address, double secondsToReady) {

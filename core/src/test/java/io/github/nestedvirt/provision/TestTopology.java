@@ -19,7 +19,7 @@ public final class TestTopology {
     /**
      * @param names the L1s' names
      * @param extraCmdline appended to the kernel command line (e.g. to make the guest fail)
-     * @param dir where serial logs and known_hosts go; qemu must be able to write in it
+     * @param dir where serial logs and the guests' shared known_hosts go; qemu must be able to write in it
      */
     public static Topology of(List<String> names, TestGuestImage image, String extraCmdline, Path dir) throws Exception {
         return new TopologyReader().read(yaml(names, image, extraCmdline, dir), "test-topology.yaml");
@@ -48,7 +48,7 @@ public final class TestTopology {
                           knownHosts: %s
                           acceptNewHostKey: true
                     """.formatted(name, image.kernel(), image.initrd(), extraCmdline,
-                    dir.resolve(name + "-serial.log"), image.clientKey(), dir.resolve(name + "-known_hosts")));
+                    dir.resolve(name + "-serial.log"), image.clientKey(), dir.resolve("known_hosts")));
         }
         return yaml.toString();
     }
