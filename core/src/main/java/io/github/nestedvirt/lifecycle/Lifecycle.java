@@ -63,7 +63,8 @@ public final class Lifecycle implements AutoCloseable {
         lock.lock();
         try {
             if (closed) {
-                throw new IllegalStateException("run " + record.run() + " is being torn down; "
+                throw new IllegalStateException("run " + record.run() + (handedOver
+                        ? " was handed over to a later teardown; " : " is being torn down; ")
                         + resource.describe() + " is not created");
             }
             return record.create(resource, creation);
