@@ -9,7 +9,7 @@ final class ExitCode {
     static final int BENCHMARK_FAILED = 1;
     /** A command-line option, a plan or a value in it is wrong; nothing ran. */
     static final int BAD_INPUT = 2;
-    /** A host could not be reached, authenticated or verified; nothing ran on it. */
+    /** A host could not be reached, authenticated or verified, or a guest did not come up; nothing ran on it. */
     static final int HOST_UNREACHABLE = 3;
     /** Preflight found a problem that makes the results meaningless (see its findings). */
     static final int PREFLIGHT_FAILED = 4;
@@ -27,7 +27,8 @@ final class ExitCode {
               0    everything ran and was recorded
               1    the run finished but a benchmark failed (the others were recorded)
               2    bad input: an option, a plan or a value in it is wrong; nothing ran
-              3    a host could not be reached, authenticated or its key verified
+              3    a host could not be reached, authenticated or its key verified,
+                   or a provisioned guest did not come up (what was created is removed)
               4    preflight found a problem that makes results meaningless
               5    teardown or reap left something behind (listed on stderr)
               6    compare found a regression against the baseline

@@ -28,6 +28,7 @@ public final class Lifecycle implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Thread shutdownHook;
     private boolean closed;
+    private boolean handedOver;
 
     private Lifecycle(TopologyRecord record, Teardown teardown) {
         this.record = record;
@@ -62,7 +63,8 @@ public final class Lifecycle implements AutoCloseable {
         lock.lock();
         try {
             if (closed) {
-                throw new IllegalStateException("run " + record.run() + " is being torn down; "
+                throw new IllegalStateException("run " + record.run() + (handedOver
+                        ? " was handed over to a later teardown; " : " is being torn down; ")
                         + resource.describe() + " is not created");
             }
             return record.create(resource, creation);
@@ -86,12 +88,41 @@ public final class Lifecycle implements AutoCloseable {
     }
 
     /**
-     * Tears down and removes the shutdown hook.
+     * Ends this lifecycle WITHOUT teardown: what was created stays (e.g. guests that
+     * {@code nvmx provision} leaves running), recorded in {@code topology.json} for a later
+     * {@code nvmx teardown RUN_DIR} or {@link #open} of the same directory. Afterwards nothing new
+     * is created here and {@link #close()} does nothing.
+     */
+    public void handOver() {
+        lock.lock();
+        try {
+            closed = true;
+            handedOver = true;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs already: a signal came first, and its teardown wins
+        }
+    }
+
+    /**
+     * Tears down and removes the shutdown hook; does nothing after {@link #handOver()}.
      *
      * @throws IncompleteTeardownException if something may have been left behind
      */
     @Override
     public void close() {
+        lock.lock();
+        try {
+            if (handedOver) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
         TeardownReport report = tearDown();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);

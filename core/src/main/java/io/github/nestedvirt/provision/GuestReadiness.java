@@ -51,7 +51,7 @@ public final class GuestReadiness {
      */
     public Inet4Address leaseAddress(LibvirtDomain domain, Duration timeout)
             throws HostException, InterruptedException {
-        return until("an IPv4 address in libvirt's DHCP leases", timeout, reason -> {
+        return until("IPv4 address in libvirt's DHCP leases", timeout, reason -> {
             // libvirt refuses to read the addresses of a stopped domain, so the state comes first.
             if (!domain.isActive()) {
                 throw notReady("the domain stopped running before it got an address", null);
@@ -90,7 +90,7 @@ public final class GuestReadiness {
      * Host keys are checked as the target says: a wrong key fails at once instead of being retried.
      */
     public SshHost sshAnswers(SshTarget target, Duration timeout) throws HostException, InterruptedException {
-        return until("an SSH login as " + target.displayName(), timeout, reason -> {
+        return until("SSH login as " + target.displayName(), timeout, reason -> {
             SshHost host;
             try {
                 host = SshHost.connect(target);

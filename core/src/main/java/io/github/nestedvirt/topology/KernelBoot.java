@@ -30,13 +30,18 @@ public record KernelBoot(String kernel, String initrd, String cmdline) {
         return new KernelBoot(kernel, initrd, cmdline);
     }
 
-    /** Appends the console arguments of {@link #SERIAL_CONSOLE} that {@code cmdline} lacks. */
+    /**
+     * Adds the console arguments of {@link #SERIAL_CONSOLE} that {@code cmdline} lacks, before a
+     * {@code --} if there is one: what follows it goes to init, not to the kernel.
+     */
     public static String withSerialConsole(String cmdline) {
         List<String> words = new ArrayList<>(cmdline == null || cmdline.isBlank() ? List.of()
                 : Arrays.asList(cmdline.trim().split("\\s+")));
+        int initArguments = words.indexOf("--");
+        List<String> kernel = initArguments < 0 ? words : words.subList(0, initArguments);
         for (String console : SERIAL_CONSOLE.split(" ")) {
-            if (!words.contains(console)) {
-                words.add(console);
+            if (!kernel.contains(console)) {
+                kernel.add(console);
             }
         }
         return String.join(" ", words);

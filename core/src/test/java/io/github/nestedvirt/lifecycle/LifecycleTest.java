@@ -65,4 +65,22 @@ class LifecycleTest {
                 .hasMessageContaining("left 1 resource(s) behind")
                 .hasMessageContaining("file " + directory + " on local");
     }
+
+    @Test
+    void handedOverResourcesOutliveTheBlockUntilATeardownOfTheRunDirectory() throws Exception {
+        Path file = temp.resolve("serial.log");
+        Path runDir = temp.resolve("run");
+        try (Lifecycle life = Lifecycle.open(runDir)) {
+            life.create(Resource.file("local", file.toString(), Level.L0), () -> Files.writeString(file, "x"));
+            life.handOver();
+            assertThatThrownBy(() -> life.create(Resource.file("local", temp.resolve("late").toString(), Level.L0),
+                    () -> null)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("was handed over to a later teardown");
+        }
+        assertThat(file).exists();
+        assertThat(TopologyRecord.read(runDir).live()).hasSize(1);
+
+        assertThat(Teardown.fromThisMachine().run(TopologyRecord.read(runDir)).removed()).hasSize(1);
+        assertThat(file).doesNotExist();
+    }
 }

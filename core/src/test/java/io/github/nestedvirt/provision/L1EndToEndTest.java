@@ -7,14 +7,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.github.nestedvirt.bench.IoScan;
 import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.host.SshHost;
-import io.github.nestedvirt.host.SshTarget;
+import io.github.nestedvirt.lifecycle.Lifecycle;
+import io.github.nestedvirt.lifecycle.Resource;
+import io.github.nestedvirt.lifecycle.TeardownReport;
+import io.github.nestedvirt.lifecycle.TopologyRecord;
 import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.Sample;
+import io.github.nestedvirt.topology.Topology;
+import io.github.nestedvirt.topology.VolumeXml;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -26,31 +32,44 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.libvirt.StoragePool;
 
 /**
- * A real L1 under the real libvirtd on this machine: qemu under TCG boots {@link TestGuestImage},
- * gets an address from libvirt's {@code default} network, is reached over SSH with its host key
- * pinned, runs the foundation's {@link IoScan}, and is destroyed and undefined; afterwards no
- * domain and no file of the test is left.
+ * Real L1s under the real libvirtd on this machine, brought up by the {@link Provisioner} from a
+ * topology written as YAML: qemu under TCG boots {@link TestGuestImage} from a qcow2 volume's
+ * domain, gets an address from libvirt's {@code default} network, answers SSH, runs the
+ * foundation's {@link IoScan}; the lifecycle's teardown then leaves no domain, no volume, no log
+ * file, and {@code topology.json} marks every resource removed.
  *
- * <p>Needs root and a running libvirtd with the {@code default} network ({@code scripts/start-libvirt.sh}).
+ * <p>Needs root and a running libvirtd with the {@code default} network and storage pool
+ * ({@code scripts/start-libvirt.sh}).
  */
 @Tag("libvirt")
 class L1EndToEndTest {
 
     static final String URI = "qemu:///system";
+    static final String POOL = "default";
     /** Test domains are {@code nvmx-test-<pid of the JVM>-<random>}, so stale ones can be told apart. */
     static final String PREFIX = "nvmx-test-";
-    private static final Pattern TEST_DOMAIN = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-[0-9a-f]+");
-    private static final String CONSOLE = "console=tty0 console=ttyS0,115200";
+    private static final Pattern TEST_DOMAIN = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-[0-9a-f]+(-\\d)?");
+    private static final Progress PRINT = new Progress() {
+        @Override
+        public void run(String task, int index, int planned, int cap, Duration elapsed) {
+        }
+
+        @Override
+        public void info(String message) {
+            System.out.println("  " + message);
+        }
+    };
 
     private LibvirtSession session;
     private String name;
     private Path guestDir;
-    private Path serialLog;
+    private Path runDir;
 
     @BeforeAll
-    static void removeDomainsOfCrashedRuns() throws Exception {
+    static void removeLeftoversOfCrashedRuns() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "boots a guest under qemu:///system: run as root");
         assumeTrue(Files.exists(Path.of("/var/run/libvirt/libvirt-sock")),
                 "libvirtd is not running (no /var/run/libvirt/libvirt-sock): start it with scripts/start-libvirt.sh");
@@ -59,7 +78,10 @@ class L1EndToEndTest {
                 Matcher matcher = TEST_DOMAIN.matcher(stale);
                 // Only domains whose JVM is gone: another test run may be using its own right now.
                 if (matcher.matches() && ProcessHandle.of(Long.parseLong(matcher.group(1))).isEmpty()) {
-                    removeDomain(libvirt, stale);
+                    try (LibvirtDomain domain = libvirt.find(stale).orElseThrow()) {
+                        domain.destroy();
+                        domain.undefine();
+                    }
                 }
             }
         }
@@ -73,52 +95,50 @@ class L1EndToEndTest {
         guestDir = Files.createTempDirectory("nvmx-test-l1-");
         // qemu runs as libvirt's qemu user and must be able to create the serial log in here.
         Files.setPosixFilePermissions(guestDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        serialLog = guestDir.resolve("serial.log");
+        runDir = guestDir.resolve("run-" + name);
     }
 
     @AfterEach
-    void removeEverything() throws Exception {
+    void close() throws Exception {
         try {
-            tearDown();
+            TestGuestImage.deleteTree(guestDir);
         } finally {
             session.close();
         }
     }
 
     @Test
-    void bootsGetsALeaseAnswersSshRunsIoScanAndLeavesNothing() throws Exception {
+    void provisionsAnL1ThatRunsIoScanOverSshAndTeardownLeavesNothing() throws Exception {
         TestGuestImage image = TestGuestImage.get();
-        String xml = TestL1.domainXml(name, image.kernel(), image.initrd(), CONSOLE, serialLog);
-        GuestReadiness readiness = new GuestReadiness(name, new SerialLog(serialLog), Duration.ofMillis(250));
-
-        long defined = System.nanoTime();
+        Topology topology = TestTopology.of(List.of(name), image, "", guestDir);
         List<Measurement> measurements;
         String kernelRelease;
-        try (LibvirtDomain domain = session.define(xml)) {
-            domain.start();
-            String address = readiness.leaseAddress(domain, Duration.ofMinutes(2)).getHostAddress();
-            Duration toLease = Duration.ofNanos(System.nanoTime() - defined);
-            readiness.portOpen(address, 22, Duration.ofMinutes(1));
-            Duration toPort = Duration.ofNanos(System.nanoTime() - defined);
-            Path knownHosts = image.knownHostsFor(address, guestDir.resolve("known_hosts"));
-            SshTarget target = SshTarget.of("root", address, 22, image.clientKey(), knownHosts);
-            try (SshHost l1 = readiness.sshAnswers(target, Duration.ofMinutes(1))) {
-                Duration toSsh = Duration.ofNanos(System.nanoTime() - defined);
-                System.out.printf("Time to a usable L1 (define -> first SSH command): %.1f s "
-                        + "(lease %.1f s, port 22 open %.1f s; address %s)%n", toSsh.toMillis() / 1000.0,
-                        toLease.toMillis() / 1000.0, toPort.toMillis() / 1000.0, address);
+        ProvisionedTopology provisioned;
+        TeardownReport report;
+        try (Lifecycle lifecycle = Lifecycle.open(runDir)) {
+            long start = System.nanoTime();
+            provisioned = new Provisioner(Provisioner.Settings.defaults()).provision(topology, lifecycle, PRINT);
+            System.out.printf("Provision 1 L1: %.1f s%n", (System.nanoTime() - start) / 1e9);
+            assertThat(ProvisionedTopology.read(runDir)).isEqualTo(provisioned);
+            try (SshHost l1 = SshHost.connect(provisioned.sshTarget(name))) {
                 kernelRelease = l1.run("uname -r", Duration.ofSeconds(30)).orThrow(l1.name()).stdout().strip();
                 IoScan scan = new IoScan(IoScan.Parameters.fromPlan(List.of("/"), true, false, 0, 2, 2, 300));
                 measurements = scan.measure(l1, Level.L1, Progress.NONE);
             }
-            domain.destroy();
-            assertThat(domain.isActive()).isFalse();
-            domain.undefine();
+            assertThat(Files.readString(guestDir.resolve(name + "-serial.log"))).contains(TestGuestImage.READY_LINE);
+            long teardown = System.nanoTime();
+            report = lifecycle.tearDown();
+            System.out.printf("Teardown of 1 L1: %.1f s%n", (System.nanoTime() - teardown) / 1e9);
         }
 
+        ProvisionedGuest guest = provisioned.guest(name);
+        assertThat(guest.level()).isEqualTo(Level.L1);
+        assertThat(guest.address()).startsWith("192.168.122.");
+        // A fresh known_hosts recorded exactly the key baked into the image: no other host answered.
+        assertThat(Files.readString(guestDir.resolve("known_hosts")).strip())
+                .isEqualTo(guest.address() + " " + image.hostPublicKey());
         // It really was the L1 we built: the kernel from /boot, and the files we packed.
         assertThat(kernelRelease).isEqualTo(image.kernel().getFileName().toString().substring("vmlinuz-".length()));
-        assertThat(Files.readString(serialLog)).contains(TestGuestImage.READY_LINE);
         assertThat(measurements).extracting(Measurement::metric).containsExactly("seconds", "throughput");
         for (Measurement measurement : measurements) {
             assertThat(measurement.level()).isEqualTo(Level.L1);
@@ -132,60 +152,89 @@ class L1EndToEndTest {
                 measurements.get(0).samples().stream().map(Sample::value).toList(),
                 measurements.get(1).samples().stream().map(Sample::value).toList(),
                 measurements.get(0).attributes().get("files"));
-
-        tearDown();
-        assertNothingLeft();
+        assertThat(report.removed()).extracting(Resource::kind).containsExactlyInAnyOrder(Resource.Kind.DOMAIN,
+                Resource.Kind.VOLUME, Resource.Kind.FILE, Resource.Kind.FILE);
+        assertNothingLeft(List.of(name));
     }
 
     @Test
-    void aGuestThatNeverBootsFailsTheAddressWaitWithItsSerialLogAndLeavesNothing() throws Exception {
+    void aGuestThatStopsBeforeItIsReadyFailsWithItsSerialLogAndTeardownLeavesNothing() throws Exception {
         TestGuestImage image = TestGuestImage.get();
-        // No init: the kernel panics, and panic=-1 reboots at once, which on_reboot=destroy turns into a stop.
-        String xml = TestL1.domainXml(name, image.kernel(), image.initrd(),
-                CONSOLE + " rdinit=/nonexistent panic=-1", serialLog);
-        GuestReadiness readiness = new GuestReadiness(name, new SerialLog(serialLog), Duration.ofMillis(250));
+        // Its first process powers it off before any network comes up (on_poweroff=destroy stops the
+        // domain): the wait for its address must fail at once, not after the timeout.
+        Topology topology = TestTopology.of(List.of(name), image, "rdinit=/bin/busybox -- poweroff -f", guestDir);
+        Provisioner provisioner = new Provisioner(Provisioner.Settings.defaults());
+        Path serialLog = guestDir.resolve(name + "-serial.log");
 
-        try (LibvirtDomain domain = session.define(xml)) {
-            domain.start();
-            assertThatThrownBy(() -> readiness.leaseAddress(domain, Duration.ofMinutes(2)))
+        try (Lifecycle lifecycle = Lifecycle.open(runDir)) {
+            assertThatThrownBy(() -> provisioner.provision(topology, lifecycle, PRINT))
                     .isInstanceOf(GuestNotReadyException.class)
-                    .hasMessageStartingWith(name + ": ")
-                    .hasMessageContaining("last 40 lines of its serial log " + serialLog)
-                    .hasMessageContaining("Kernel panic")
-                    .satisfies(e -> System.out.println("A guest that never boots: " + e.getMessage()));
-            domain.destroy();
-            domain.undefine();
+                    .hasMessageStartingWith(name + ": the domain stopped running before it got an address; "
+                            + "last 40 lines of its serial log " + serialLog)
+                    .hasMessageContaining("reboot: Power down")
+                    .satisfies(e -> System.out.println("A guest that stops before it is ready: " + e.getMessage()));
+            // While the error propagates, everything is still recorded as live, for the caller's teardown.
+            assertThat(TopologyRecord.read(runDir).live()).hasSize(4);
         }
 
-        tearDown();
-        assertNothingLeft();
+        assertThat(runDir.resolve(ProvisionedTopology.FILE_NAME)).doesNotExist();
+        assertNothingLeft(List.of(name));
     }
 
-    /** Destroys and undefines the domain if it exists, and removes the log libvirt keeps of it. */
-    private static void removeDomain(LibvirtSession libvirt, String domainName) throws Exception {
-        if (libvirt.find(domainName).isPresent()) {
-            try (LibvirtDomain domain = libvirt.find(domainName).get()) {
-                domain.destroy();
-                domain.undefine();
+    @Test
+    void twoL1sProvisionedInParallelAndOneAfterTheOtherAnswerSshAndLeaveNothing() throws Exception {
+        TestGuestImage image = TestGuestImage.get();
+        List<String> names = List.of(name + "-1", name + "-2");
+        Topology topology = TestTopology.of(names, image, "", guestDir);
+        double[] seconds = new double[2];
+        for (int parallelism : new int[] {2, 1}) {
+            Path run = runDir.resolveSibling(runDir.getFileName() + "-p" + parallelism);
+            try (Lifecycle lifecycle = Lifecycle.open(run)) {
+                long start = System.nanoTime();
+                ProvisionedTopology provisioned = new Provisioner(Provisioner.Settings.defaults()
+                        .withParallelism(parallelism)).provision(topology, lifecycle, PRINT);
+                seconds[parallelism - 1] = (System.nanoTime() - start) / 1e9;
+                // Both first logins recorded their key in the one known_hosts file, none lost the other's.
+                assertThat(Files.readAllLines(guestDir.resolve("known_hosts"))).containsExactlyInAnyOrderElementsOf(
+                        provisioned.guests().stream().map(g -> g.address() + " " + image.hostPublicKey()).toList());
+                for (String guest : names) {
+                    try (SshHost l1 = SshHost.connect(provisioned.sshTarget(guest))) {
+                        assertThat(l1.run("ip -4 -o addr show dev eth0",
+                                Duration.ofSeconds(30)).orThrow(guest).stdout())
+                                .contains(provisioned.guest(guest).address());
+                    }
+                }
+                long teardown = System.nanoTime();
+                assertThat(lifecycle.tearDown().complete()).isTrue();
+                System.out.printf("Teardown of 2 L1s: %.1f s%n", (System.nanoTime() - teardown) / 1e9);
             }
+            runDir = run;
+            assertNothingLeft(names);
+            // The next run's guests may get the same addresses: start with a fresh known_hosts.
+            Files.delete(guestDir.resolve("known_hosts"));
         }
-        // libvirt keeps the qemu command line and stderr of every domain after undefine.
-        Files.deleteIfExists(qemuLog(domainName));
+        System.out.printf("Provision 2 L1s: %.1f s in parallel, %.1f s one after the other%n", seconds[1], seconds[0]);
     }
 
-    private static Path qemuLog(String domainName) {
-        return Path.of("/var/log/libvirt/qemu", domainName + ".log");
-    }
-
-    /** Teardown as the engine will do it: domain (idempotent), the guest's directory, libvirt's log of it. */
-    private void tearDown() throws Exception {
-        removeDomain(session, name);
-        TestGuestImage.deleteTree(guestDir);
-    }
-
-    private void assertNothingLeft() throws Exception {
-        assertThat(session.domainNames()).noneMatch(n -> n.startsWith(name));
-        assertThat(guestDir).doesNotExist();
-        assertThat(qemuLog(name)).doesNotExist();
+    /** Every trace of the guests is gone, and the record says every resource was removed. */
+    private void assertNothingLeft(List<String> names) throws Exception {
+        List<String> volumes = session.call("list volumes of pool " + POOL, c -> {
+            StoragePool pool = c.storagePoolLookupByName(POOL);
+            try {
+                pool.refresh(0);
+                return List.of(pool.listVolumes());
+            } finally {
+                pool.free();
+            }
+        });
+        List<Resource> recorded = TopologyRecord.read(runDir).resources();
+        assertThat(recorded).hasSize(4 * names.size()).allSatisfy(r ->
+                assertThat(r.state()).isEqualTo(Resource.State.REMOVED));
+        for (String guest : names) {
+            assertThat(session.find(guest)).isEmpty();
+            assertThat(volumes).doesNotContain(guest + ".qcow2");
+            assertThat(guestDir.resolve(guest + "-serial.log")).doesNotExist();
+            assertThat(Path.of(Provisioner.LIBVIRT_QEMU_LOGS, guest + ".log")).doesNotExist();
+        }
     }
 }

@@ -28,10 +28,10 @@ import java.util.stream.Stream;
  * nothing is trusted on first use); the client key for root's authorized_keys too. Built once per
  * JVM into a temporary directory that is removed at exit.
  */
-final class TestGuestImage {
+public final class TestGuestImage {
 
     /** What {@code /init} prints on the serial console once dropbear runs. */
-    static final String READY_LINE = "NVMX-L1-READY";
+    public static final String READY_LINE = "NVMX-L1-READY";
 
     /** In the order they depend on each other: insmod does not resolve dependencies. */
     static final List<String> MODULES = List.of("virtio_ring", "virtio", "virtio_pci_modern_dev",
@@ -64,7 +64,7 @@ final class TestGuestImage {
     }
 
     /** The image of this JVM, built on first use; skips the calling test when a tool is missing. */
-    static synchronized TestGuestImage get() throws Exception {
+    public static synchronized TestGuestImage get() throws Exception {
         if (built == null) {
             built = build();
         }
@@ -72,22 +72,22 @@ final class TestGuestImage {
     }
 
     /** The kernel image, e.g. {@code /boot/vmlinuz-6.1.0-56-amd64} (used in place). */
-    Path kernel() {
+    public Path kernel() {
         return kernel;
     }
 
     /** The gzip-compressed newc cpio initramfs. */
-    Path initrd() {
+    public Path initrd() {
         return initrd;
     }
 
     /** OpenSSH private key (ECDSA P-256, no passphrase) whose public half root accepts. */
-    Path clientKey() {
+    public Path clientKey() {
         return clientKey;
     }
 
     /** dropbear's host key as a known_hosts key field: {@code ssh-ed25519 AAAA...}. */
-    String hostPublicKey() {
+    public String hostPublicKey() {
         return hostPublicKey;
     }
 
@@ -226,7 +226,7 @@ final class TestGuestImage {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

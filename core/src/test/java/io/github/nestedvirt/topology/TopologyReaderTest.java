@@ -74,6 +74,9 @@ class TopologyReaderTest {
                 .isEqualTo("root=/dev/vda console=ttyS0,115200 ro console=tty0");
         assertThat(KernelBoot.withSerialConsole("console=tty0 console=ttyS0,115200"))
                 .isEqualTo("console=tty0 console=ttyS0,115200");
+        // After "--" the words are init's arguments: the console must go before them to reach the kernel.
+        assertThat(KernelBoot.withSerialConsole("rdinit=/bin/busybox -- poweroff -f console=tty0"))
+                .isEqualTo("rdinit=/bin/busybox console=tty0 console=ttyS0,115200 -- poweroff -f console=tty0");
     }
 
     @Test

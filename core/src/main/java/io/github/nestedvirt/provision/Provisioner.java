@@ -1,0 +1,378 @@
+package io.github.nestedvirt.provision;
+
+import io.github.nestedvirt.bench.Progress;
+import io.github.nestedvirt.host.HostException;
+import io.github.nestedvirt.host.HostKeyPolicy;
+import io.github.nestedvirt.host.LocalHost;
+import io.github.nestedvirt.host.SshHost;
+import io.github.nestedvirt.lifecycle.Lifecycle;
+import io.github.nestedvirt.lifecycle.Resource;
+import io.github.nestedvirt.result.Level;
+import io.github.nestedvirt.topology.DomainXml;
+import io.github.nestedvirt.topology.GuestSpec;
+import io.github.nestedvirt.topology.KeyInjection;
+import io.github.nestedvirt.topology.OwnerTag;
+import io.github.nestedvirt.topology.Topology;
+import io.github.nestedvirt.topology.VolumeXml;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.libvirt.Error;
+import org.libvirt.StoragePool;
+import org.libvirt.StorageVol;
+
+/**
+ * Brings up the L1 guests of a topology on L0: for each, a disk volume, a domain carrying the
+ * run's owner tag, started and waited for until it has an address, its SSH port is open and an
+ * SSH login runs a command. Every resource goes through {@link Lifecycle#create}, so it is in
+ * {@code topology.json} before it exists, and the caller's lifecycle removes it again.
+ *
+ * <p>What this version cannot do is refused before anything is created, naming the field: L2
+ * guests, bridged L1s (their address would need the guest agent or ARP), cloud-init seeds and a
+ * remote L0. Several L1s are provisioned in parallel, each worker with its own libvirt connection
+ * (libvirt keeps its last error per thread). The first failure stops the others and propagates;
+ * the caller's lifecycle then tears everything down.
+ */
+public final class Provisioner {
+
+    /** Where libvirt keeps each domain's qemu log; it stays after undefine, so it is recorded too. */
+    static final String LIBVIRT_QEMU_LOGS = "/var/log/libvirt/qemu/";
+
+    private static final String LOCAL = new LocalHost().name();
+
+    /**
+     * How long provisioning may take and how many guests come up at once.
+     *
+     * @param lifetime how long the guests are needed: the owner tag's expiry, after which a reaper may remove them
+     * @param leaseTimeout from start to an address in libvirt's DHCP leases
+     * @param portTimeout from the address to an open SSH port
+     * @param sshTimeout from the open port to a login that runs a command
+     * @param pollInterval pause between two readiness attempts
+     * @param parallelism at most this many guests are provisioned at once
+     */
+    public record Settings(Duration lifetime, Duration leaseTimeout, Duration portTimeout, Duration sshTimeout,
+            Duration pollInterval, int parallelism) {
+
+        public Settings {
+            if (parallelism < 1) {
+                throw new IllegalArgumentException("parallelism must be at least 1, not " + parallelism);
+            }
+        }
+
+        /** Guests needed for 24 h; generous waits, since an L1 under TCG boots slowly; 4 at once. */
+        public static Settings defaults() {
+            return new Settings(Duration.ofHours(24), Duration.ofMinutes(5), Duration.ofMinutes(2),
+                    Duration.ofMinutes(2), Duration.ofMillis(500), 4);
+        }
+
+        public Settings withLifetime(Duration newLifetime) {
+            return new Settings(newLifetime, leaseTimeout, portTimeout, sshTimeout, pollInterval, parallelism);
+        }
+
+        public Settings withTimeouts(Duration lease, Duration port, Duration ssh) {
+            return new Settings(lifetime, lease, port, ssh, pollInterval, parallelism);
+        }
+
+        public Settings withParallelism(int newParallelism) {
+            return new Settings(lifetime, leaseTimeout, portTimeout, sshTimeout, pollInterval, newParallelism);
+        }
+    }
+
+    private final Settings settings;
+    private final Map<Path, ReentrantLock> knownHostsLocks = new ConcurrentHashMap<>();
+
+    public Provisioner(Settings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * What of {@code topology} this provisioner cannot do, one message per problem naming the
+     * field path; empty when it can provision it.
+     */
+    public static List<String> unsupported(Topology topology) {
+        List<String> problems = new ArrayList<>();
+        if (topology.l0().ssh() != null) {
+            problems.add("l0.ssh: provisioning on a remote L0 is not available yet; run nvmx on the L0 host");
+        }
+        try {
+            URI uri = new URI(topology.l0().uri());
+            if (uri.getHost() != null && !uri.getHost().isEmpty()) {
+                problems.add("l0.uri: " + topology.l0().uri() + " is on another machine; provisioning on a remote L0"
+                        + " is not available yet, run nvmx on the L0 host (e.g. with qemu:///system)");
+            }
+        } catch (URISyntaxException e) {
+            problems.add("l0.uri: '" + topology.l0().uri() + "' is not a libvirt URI: " + e.getMessage());
+        }
+        for (int i = 0; i < topology.l1().size(); i++) {
+            GuestSpec guest = topology.l1().get(i);
+            String at = "l1[" + i + "]";
+            if (!guest.l2().isEmpty()) {
+                problems.add(at + ".l2: provisioning L2 guests inside an L1 is not available yet;"
+                        + " remove the l2 list to provision the L1s alone");
+            }
+            if (!guest.network().isNetwork()) {
+                problems.add(at + ".network.bridge: finding the address of a bridged guest (guest agent or ARP)"
+                        + " is not implemented yet; attach it to a libvirt network, e.g. network: {network: default}");
+            }
+            if (guest.keyInjection() == KeyInjection.CLOUD_INIT) {
+                problems.add(at + ".keyInjection: cloud-init seed images are not created yet; use keyInjection: image"
+                        + " with an image (or initramfs) that already authorizes the SSH key");
+            }
+            Path identity = homePath(guest.ssh().identity());
+            if (!Files.isReadable(identity)) {
+                problems.add(at + ".ssh.identity: " + identity + " does not exist or cannot be read;"
+                        + " name the private key the guest authorizes");
+            }
+            if (!guest.ssh().acceptNewHostKey() && !Files.isReadable(homePath(guest.ssh().knownHosts()))) {
+                problems.add(at + ".ssh.knownHosts: " + homePath(guest.ssh().knownHosts()) + " does not exist;"
+                        + " with acceptNewHostKey: false the guest's key must be in it already");
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Provisions every L1 of {@code topology} and writes {@code RUN_DIR/provisioned.json}. The
+     * guests stay up; the caller's lifecycle removes them ({@link Lifecycle#close()}), or keeps
+     * them for later ({@link Lifecycle#handOver()}).
+     *
+     * @throws IllegalArgumentException before anything is created, when the topology asks for
+     *     something {@link #unsupported} or names a domain or volume that already exists
+     * @throws HostException when libvirt fails or a guest does not become ready (with its serial log)
+     * @throws InterruptedException when interrupted (Ctrl-C, SIGTERM); the workers are stopped first
+     */
+    public ProvisionedTopology provision(Topology topology, Lifecycle lifecycle, Progress progress)
+            throws HostException, IOException, InterruptedException {
+        List<String> problems = unsupported(topology);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", problems));
+        }
+        String uri = topology.l0().uri();
+        refuseExisting(topology, uri);
+        OwnerTag owner = OwnerTag.forThisProcess(lifecycle.record().run(), settings.lifetime());
+        List<ProvisionedGuest> guests = inParallel(topology.l1(),
+                guest -> provisionOne(guest, uri, lifecycle, owner, progress));
+        ProvisionedTopology provisioned = new ProvisionedTopology(lifecycle.record().run(), guests);
+        provisioned.write(lifecycle.record().file().getParent());
+        return provisioned;
+    }
+
+    /**
+     * A domain or volume of the same name would be removed by this run's teardown although it is
+     * not ours: refuse, before anything is recorded.
+     */
+    private static void refuseExisting(Topology topology, String uri) throws HostException {
+        List<String> clashes = new ArrayList<>();
+        try (LibvirtSession session = LibvirtSession.open(uri)) {
+            for (int i = 0; i < topology.l1().size(); i++) {
+                GuestSpec guest = topology.l1().get(i);
+                if (session.find(guest.name()).isPresent()) {
+                    clashes.add("l1[" + i + "].name: a domain named " + guest.name() + " already exists on " + uri
+                            + "; pick another name, or remove it (nvmx teardown of its run, or virsh undefine)");
+                }
+                String volume = VolumeXml.volumeName(guest);
+                String pool = guest.disk().pool();
+                if (volumeExists(session, pool, volume)) {
+                    clashes.add("l1[" + i + "].disk.pool: volume " + volume + " already exists in pool " + pool + " on "
+                            + uri + "; pick another guest name, or remove it (virsh vol-delete " + volume + " " + pool + ")");
+                }
+            }
+        }
+        if (!clashes.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", clashes));
+        }
+    }
+
+    private static boolean volumeExists(LibvirtSession session, String pool, String volume) throws HostException {
+        try {
+            return session.call("look up volume " + pool + "/" + volume, c -> {
+                StoragePool storagePool = c.storagePoolLookupByName(pool);
+                try {
+                    StorageVol vol = storagePool.storageVolLookupByName(volume);
+                    vol.free();
+                    return true;
+                } finally {
+                    storagePool.free();
+                }
+            });
+        } catch (LibvirtFailedException e) {
+            // A missing pool fails later, while creating the volume, with libvirt's own message.
+            if (e.errorNumber() == Error.ErrorNumber.VIR_ERR_NO_STORAGE_VOL
+                    || e.errorNumber() == Error.ErrorNumber.VIR_ERR_NO_STORAGE_POOL) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private ProvisionedGuest provisionOne(GuestSpec guest, String uri, Lifecycle lifecycle, OwnerTag owner,
+            Progress progress) throws Exception {
+        long start = System.nanoTime();
+        String name = guest.name();
+        try (LibvirtSession session = LibvirtSession.open(uri)) {
+            String pool = guest.disk().pool();
+            String volume = VolumeXml.volumeName(guest);
+            String diskPath = lifecycle.create(Resource.volume(uri, pool, volume, Level.L0),
+                    () -> createVolume(session, guest));
+            progress.info(name + ": disk " + diskPath + " (" + guest.disk().format() + ", " + guest.disk().size() + ")");
+            // libvirt writes these two when the domain starts and keeps them after it is gone; recorded
+            // first, so that teardown, which goes newest first, removes them after the domain.
+            lifecycle.create(Resource.file(LOCAL, guest.serialLog(), Level.L0), () -> null);
+            lifecycle.create(Resource.file(LOCAL, LIBVIRT_QEMU_LOGS + name + ".log", Level.L0), () -> null);
+            String xml = DomainXml.of(guest, diskPath, null, owner);
+            try (LibvirtDomain domain = lifecycle.create(Resource.domain(uri, name, Level.L1),
+                    () -> session.define(xml))) {
+                domain.start();
+                progress.info(name + ": started, waiting for its address");
+                GuestReadiness readiness = new GuestReadiness(name, new SerialLog(Path.of(guest.serialLog())),
+                        settings.pollInterval());
+                String address = readiness.leaseAddress(domain, settings.leaseTimeout()).getHostAddress();
+                progress.info(name + ": address " + address + ", waiting for SSH");
+                readiness.portOpen(address, guest.ssh().port(), settings.portTimeout());
+                ProvisionedGuest reached = guestAt(guest, address, 0);
+                ReentrantLock knownHosts = knownHostsLock(reached);
+                knownHosts.lockInterruptibly();
+                try (SshHost ssh = readiness.sshAnswers(reached.directTarget(), settings.sshTimeout())) {
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    progress.info(String.format("%s: ready after %.1f s, ssh %s", name, seconds, ssh.name()));
+                    return guestAt(guest, address, seconds);
+                } finally {
+                    knownHosts.unlock();
+                }
+            }
+        }
+    }
+
+    /**
+     * JSch reads known_hosts when a session starts and rewrites the whole file when it records a
+     * new key, so two first logins recording into one file at once would lose one key: those
+     * logins take turns. Other logins (keys only checked) need no turn.
+     */
+    private ReentrantLock knownHostsLock(ProvisionedGuest guest) {
+        if (guest.hostKeyPolicy() != HostKeyPolicy.RECORD_NEW) {
+            return new ReentrantLock();
+        }
+        return knownHostsLocks.computeIfAbsent(Path.of(guest.knownHosts()).toAbsolutePath().normalize(),
+                file -> new ReentrantLock());
+    }
+
+    private static ProvisionedGuest guestAt(GuestSpec guest, String address, double secondsToReady) {
+        return new ProvisionedGuest(guest.name(), guest.level(), address, guest.ssh().user(), guest.ssh().port(),
+                homePath(guest.ssh().identity()).toString(), guest.ssh().passphraseEnv(),
+                homePath(guest.ssh().knownHosts()).toString(),
+                guest.ssh().acceptNewHostKey() ? HostKeyPolicy.RECORD_NEW : HostKeyPolicy.STRICT, null,
+                Math.round(secondsToReady * 10) / 10.0);
+    }
+
+    /** Creates the guest's volume in its pool and returns the path libvirt gave it. */
+    private static String createVolume(LibvirtSession session, GuestSpec guest) throws LibvirtFailedException {
+        String pool = guest.disk().pool();
+        String xml = VolumeXml.of(guest);
+        return session.call("create volume " + VolumeXml.volumeName(guest) + " in pool " + pool, c -> {
+            StoragePool storagePool = c.storagePoolLookupByName(pool);
+            try {
+                StorageVol volume = storagePool.storageVolCreateXML(xml, VolumeXml.createFlags(guest.disk()));
+                try {
+                    return volume.getPath();
+                } finally {
+                    volume.free();
+                }
+            } finally {
+                storagePool.free();
+            }
+        });
+    }
+
+    /** One guest's provisioning, run on a worker thread. */
+    @FunctionalInterface
+    private interface GuestWork {
+        ProvisionedGuest run(GuestSpec guest) throws Exception;
+    }
+
+    /**
+     * Runs {@code work} for every guest on at most {@link Settings#parallelism} threads; returns the
+     * results in the guests' order. The first failure interrupts the others, waits for them to
+     * stop (so nothing is created behind the caller's teardown) and is thrown.
+     */
+    private List<ProvisionedGuest> inParallel(List<GuestSpec> guests, GuestWork work)
+            throws HostException, IOException, InterruptedException {
+        int threads = Math.min(guests.size(), settings.parallelism());
+        AtomicInteger counter = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(task, "nvmx-provision-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        CompletionService<ProvisionedGuest> completion = new ExecutorCompletionService<>(executor);
+        Map<Future<ProvisionedGuest>, GuestSpec> submitted = new HashMap<>();
+        try {
+            for (GuestSpec guest : guests) {
+                submitted.put(completion.submit(() -> work.run(guest)), guest);
+            }
+            Map<String, ProvisionedGuest> done = new HashMap<>();
+            for (int i = 0; i < guests.size(); i++) {
+                Future<ProvisionedGuest> finished = completion.take();
+                try {
+                    ProvisionedGuest guest = finished.get();
+                    done.put(guest.name(), guest);
+                } catch (ExecutionException e) {
+                    throw rethrow(submitted.get(finished).name(), e.getCause());
+                }
+            }
+            return guests.stream().map(g -> done.get(g.name())).toList();
+        } finally {
+            executor.shutdownNow();
+            boolean interrupted = Thread.interrupted();
+            // Workers leave a readiness wait or an SSH login within a few seconds of the interrupt.
+            executor.awaitTermination(1, TimeUnit.MINUTES);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static HostException rethrow(String guestName, Throwable cause)
+            throws HostException, IOException, InterruptedException {
+        if (cause instanceof HostException e) {
+            throw e;
+        }
+        if (cause instanceof IOException e) {
+            throw e;
+        }
+        if (cause instanceof InterruptedException e) {
+            throw e;
+        }
+        if (cause instanceof RuntimeException e) {
+            throw e;
+        }
+        if (cause instanceof java.lang.Error e) {
+            throw e;
+        }
+        return new HostException(guestName, "provisioning failed: " + cause, cause);
+    }
+
+    /** {@code ~/x} as the user's home; other paths as they are. */
+    static Path homePath(String value) {
+        if (value.equals("~") || value.startsWith("~/")) {
+            return Path.of(System.getProperty("user.home") + value.substring(1));
+        }
+        return Path.of(value);
+    }
+}

@@ -1,0 +1,170 @@
+package io.github.nestedvirt.provision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.nestedvirt.bench.Progress;
+import io.github.nestedvirt.lifecycle.Lifecycle;
+import io.github.nestedvirt.lifecycle.Resource;
+import io.github.nestedvirt.lifecycle.TopologyRecord;
+import io.github.nestedvirt.topology.Topology;
+import io.github.nestedvirt.topology.TopologyReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.libvirt.StoragePool;
+
+/**
+ * The provisioner on libvirt's in-process test driver ({@code test:///default}, no daemon, no
+ * guest boots): what it refuses before creating anything, and that a failure half-way leaves
+ * everything to the caller's lifecycle, whose teardown removes it. The test driver's state lives
+ * as long as a connection is open, so each test holds {@link #driver} open.
+ */
+class ProvisionerTest {
+
+    private static final String URI = "test:///default";
+    private static final Provisioner.Settings QUICK = new Provisioner.Settings(Duration.ofHours(1),
+            Duration.ofSeconds(5), Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofMillis(50), 4);
+
+    @TempDir
+    Path dir;
+    private LibvirtSession driver;
+    private String name;
+    private Path identity;
+
+    @BeforeEach
+    void open() throws Exception {
+        driver = LibvirtSession.open(URI);
+        name = "nvmx-prov-" + UUID.randomUUID().toString().substring(0, 8);
+        identity = Files.writeString(dir.resolve("id_test"), "not read before SSH\n");
+    }
+
+    @AfterEach
+    void close() {
+        driver.close();
+    }
+
+    private Topology topology(String l1Extra, String pool) throws Exception {
+        return new TopologyReader().read("""
+                l0: {uri: "%s"}
+                l1:
+                  - name: %s
+                    memory: 256M
+                    domainType: qemu
+                    allowTcg: true
+                    network: {network: default}
+                    disk: {size: 16M, pool: %s, preallocation: none}  # the test driver knows no preallocation flag
+                    keyInjection: image
+                    serialLog: %s
+                    ssh: {identity: %s, knownHosts: %s}
+                %s""".formatted(URI, name, pool, dir.resolve("serial.log"), identity, dir.resolve("known_hosts"),
+                l1Extra), "t.yaml");
+    }
+
+    @Test
+    void refusesWhatItCannotDoYetNamingEachFieldBeforeRecordingAnything() throws Exception {
+        Topology topology = new TopologyReader().read("""
+                l1:
+                  - name: bridged
+                    domainType: qemu
+                    allowTcg: true
+                    ssh: {identity: /nonexistent/key}
+                    l2:
+                      - name: inner
+                        memory: 1G
+                """, "t.yaml");
+        Path runDir = dir.resolve("run");
+        try (Lifecycle lifecycle = Lifecycle.open(runDir)) {
+            assertThatThrownBy(() -> new Provisioner(QUICK).provision(topology, lifecycle, Progress.NONE))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("l1[0].l2: provisioning L2 guests inside an L1 is not available yet")
+                    .hasMessageContaining("l1[0].network.bridge: finding the address of a bridged guest (guest agent"
+                            + " or ARP) is not implemented yet")
+                    .hasMessageContaining("l1[0].keyInjection: cloud-init seed images are not created yet")
+                    .hasMessageContaining("l1[0].ssh.identity: /nonexistent/key does not exist");
+        }
+        assertThat(TopologyRecord.read(runDir).resources()).isEmpty();
+    }
+
+    @Test
+    void refusesARemoteL0() throws Exception {
+        Topology topology = new TopologyReader().read("""
+                l0: {uri: "qemu+ssh://root@lab-l0/system"}
+                l1: [{name: x, domainType: qemu, allowTcg: true, network: {network: default}, keyInjection: image}]
+                """, "t.yaml");
+        assertThat(Provisioner.unsupported(topology)).anySatisfy(problem ->
+                assertThat(problem).startsWith("l0.uri: qemu+ssh://root@lab-l0/system is on another machine"));
+    }
+
+    @Test
+    void refusesAGuestWhoseDomainExistsAndLeavesThatDomainAlone() throws Exception {
+        Topology topology = topology("", "default-pool");
+        driver.define(LibvirtSessionTest.testDomainXml(name)).close();
+        Path runDir = dir.resolve("run");
+        try (Lifecycle lifecycle = Lifecycle.open(runDir)) {
+            assertThatThrownBy(() -> new Provisioner(QUICK).provision(topology, lifecycle, Progress.NONE))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("l1[0].name: a domain named " + name + " already exists on " + URI
+                            + "; pick another name, or remove it (nvmx teardown of its run, or virsh undefine)");
+        }
+        assertThat(TopologyRecord.read(runDir).resources()).isEmpty();
+        try (LibvirtDomain untouched = driver.find(name).orElseThrow()) {
+            untouched.undefine();
+        }
+    }
+
+    @Test
+    void aMissingPoolFailsWithLibvirtsMessageAndTeardownFindsNothingLeft() throws Exception {
+        Topology topology = topology("", "no-such-pool");
+        Path runDir = dir.resolve("run");
+        try (Lifecycle lifecycle = Lifecycle.open(runDir)) {
+            assertThatThrownBy(() -> new Provisioner(QUICK).provision(topology, lifecycle, Progress.NONE))
+                    .isInstanceOf(LibvirtFailedException.class)
+                    .hasMessageContaining("create volume " + name + ".qcow2 in pool no-such-pool")
+                    .hasMessageContaining("no-such-pool");
+        }
+        assertThat(TopologyRecord.read(runDir).resources()).singleElement().satisfies(volume -> {
+            assertThat(volume.kind()).isEqualTo(Resource.Kind.VOLUME);
+            assertThat(volume.state()).isEqualTo(Resource.State.REMOVED);
+        });
+    }
+
+    @Test
+    void aGuestThatNeverAnswersSshFailsAndTheLifecycleRemovesItsDomainAndVolume() throws Exception {
+        Topology topology = topology("", "default-pool");
+        Path runDir = dir.resolve("run");
+        try (Lifecycle lifecycle = Lifecycle.open(runDir)) {
+            // The test driver makes up a lease for an address nobody answers at.
+            assertThatThrownBy(() -> new Provisioner(QUICK).provision(topology, lifecycle, Progress.NONE))
+                    .isInstanceOf(GuestNotReadyException.class)
+                    .hasMessageStartingWith(name + ": no TCP port 22 open on ");
+            assertThat(driver.find(name)).isPresent();
+            assertThat(volumes()).contains(name + ".qcow2");
+            List<Resource> live = lifecycle.record().live();
+            assertThat(live).extracting(Resource::kind).containsExactly(Resource.Kind.VOLUME, Resource.Kind.FILE,
+                    Resource.Kind.FILE, Resource.Kind.DOMAIN);
+            assertThat(live.get(2).name()).isEqualTo("/var/log/libvirt/qemu/" + name + ".log");
+        }
+        assertThat(driver.find(name)).isEmpty();
+        assertThat(volumes()).doesNotContain(name + ".qcow2");
+        assertThat(TopologyRecord.read(runDir).live()).isEmpty();
+        assertThat(runDir.resolve(ProvisionedTopology.FILE_NAME)).doesNotExist();
+    }
+
+    private List<String> volumes() throws Exception {
+        return driver.call("list volumes", c -> {
+            StoragePool pool = c.storagePoolLookupByName("default-pool");
+            try {
+                return List.of(pool.listVolumes());
+            } finally {
+                pool.free();
+            }
+        });
+    }
+}

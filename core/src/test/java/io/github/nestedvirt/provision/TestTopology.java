@@ -1,0 +1,55 @@
+package io.github.nestedvirt.provision;
+
+import io.github.nestedvirt.topology.Topology;
+import io.github.nestedvirt.topology.TopologyReader;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Topologies of test L1s as a user writes them: YAML text in the shape of
+ * {@code plans/topology-tcg-test.yaml}, with the kernel and initramfs of {@link TestGuestImage},
+ * the key already in the image, a small qcow2 disk in pool {@code default}, libvirt's
+ * {@code default} network and TCG.
+ */
+public final class TestTopology {
+
+    private TestTopology() {
+    }
+
+    /**
+     * @param names the L1s' names
+     * @param extraCmdline appended to the kernel command line (e.g. to make the guest fail)
+     * @param dir where serial logs and the guests' shared known_hosts go; qemu must be able to write in it
+     */
+    public static Topology of(List<String> names, TestGuestImage image, String extraCmdline, Path dir) throws Exception {
+        return new TopologyReader().read(yaml(names, image, extraCmdline, dir), "test-topology.yaml");
+    }
+
+    /** The same topology as YAML text, e.g. for a file given to {@code nvmx provision}. */
+    public static String yaml(List<String> names, TestGuestImage image, String extraCmdline, Path dir) {
+        StringBuilder yaml = new StringBuilder("l0:\n  uri: qemu:///system\nl1:\n");
+        for (String name : names) {
+            yaml.append("""
+                      - name: %s
+                        vcpus: 1
+                        memory: 384M
+                        domainType: qemu
+                        allowTcg: true
+                        network: {network: default}
+                        disk: {format: qcow2, preallocation: metadata, size: 64M, pool: default}
+                        keyInjection: image
+                        boot:
+                          kernel: %s
+                          initrd: %s
+                          cmdline: "%s"
+                        serialLog: %s
+                        ssh:
+                          identity: %s
+                          knownHosts: %s
+                          acceptNewHostKey: true
+                    """.formatted(name, image.kernel(), image.initrd(), extraCmdline,
+                    dir.resolve(name + "-serial.log"), image.clientKey(), dir.resolve("known_hosts")));
+        }
+        return yaml.toString();
+    }
+}
