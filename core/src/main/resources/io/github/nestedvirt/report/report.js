@@ -18,7 +18,8 @@
       grid: { top: 70, left: 70, right: 30, bottom: runs > 30 ? 80 : 50 },
       xAxis: { type: 'category', name: model.domainAxisItemName, nameLocation: 'middle', nameGap: 28,
         data: model.domainAxisLabels, axisLabel: { hideOverlap: true } },
-      yAxis: { type: 'value', name: chart.unit, scale: true },
+      // from zero: a 0.1% wobble must not look like a cliff; the tables give the exact figures
+      yAxis: { type: 'value', name: chart.unit, scale: false },
       // with many runs, show the latest 30 and let the reader scroll back
       dataZoom: runs > 30 ? [{ type: 'slider', startValue: runs - 30, endValue: runs - 1 }, { type: 'inside' }] : [],
       series: model.series.map(function (line) {
