@@ -3,6 +3,8 @@ package io.github.nestedvirt.cli;
 import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.host.HostUnreachableException;
 import io.github.nestedvirt.plan.PlanException;
+import io.github.nestedvirt.provision.GuestNotReadyException;
+import io.github.nestedvirt.provision.LibvirtFailedException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -15,6 +17,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         if (e instanceof PlanException || e instanceof IllegalArgumentException) {
             commandLine.getErr().println("nvmx: " + e.getMessage());
             return ExitCode.BAD_INPUT;
+        }
+        if (e instanceof GuestNotReadyException || e instanceof LibvirtFailedException) {
+            commandLine.getErr().println("nvmx: guests not provisioned, everything created was removed: " + e.getMessage());
+            return ExitCode.HOST_UNREACHABLE;
         }
         if (e instanceof HostUnreachableException) {
             commandLine.getErr().println("nvmx: host unreachable: " + e.getMessage());

@@ -5,6 +5,7 @@ import io.github.nestedvirt.host.HostKeyPolicy;
 import io.github.nestedvirt.host.LocalHost;
 import io.github.nestedvirt.host.SshConnections;
 import io.github.nestedvirt.host.SshTarget;
+import io.github.nestedvirt.provision.ProvisionedTopology;
 import io.github.nestedvirt.result.Level;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -22,9 +23,18 @@ public final class Hosts implements AutoCloseable {
     private final Map<String, Host> open = new HashMap<>();
     private final Map<String, SshTarget> targets = new HashMap<>();
     private final SshConnections connections = new SshConnections();
+    private final ProvisionedTopology provisioned;
 
     public Hosts(Map<String, HostSpec> specs) {
+        this(specs, null);
+    }
+
+    /**
+     * @param provisioned the guests a run provisioned, for hosts given as {@code guest: NAME}; or null
+     */
+    public Hosts(Map<String, HostSpec> specs, ProvisionedTopology provisioned) {
         this.specs = new LinkedHashMap<>(specs);
+        this.provisioned = provisioned;
     }
 
     /** The host with this id, connected on first use. */
@@ -49,7 +59,16 @@ public final class Hosts implements AutoCloseable {
         if (known != null) {
             return known;
         }
-        SshSpec ssh = spec(id).ssh();
+        HostSpec host = spec(id);
+        if (host.guest() != null) {
+            if (provisioned == null) {
+                throw new IllegalArgumentException("hosts." + id + ".guest: no guest was provisioned for this run");
+            }
+            SshTarget guest = provisioned.sshTarget(host.guest());
+            targets.put(id, guest);
+            return guest;
+        }
+        SshSpec ssh = host.ssh();
         SshTarget via = ssh.via() == null || specs.get(ssh.via()).local() ? null : target(ssh.via());
         SshTarget target = SshTarget.of(ssh.user(), ssh.host(), ssh.port(), path(ssh.identity()), path(ssh.knownHosts()))
                 .withHostKeyPolicy(ssh.acceptNewHostKey() ? HostKeyPolicy.RECORD_NEW : HostKeyPolicy.STRICT);

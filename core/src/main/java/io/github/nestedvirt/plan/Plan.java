@@ -11,19 +11,32 @@ import java.util.Map;
  *
  * @param name shown in results and reports
  * @param description free text
+ * @param topology a topology file whose guests the run provisions first and tears down at the end,
+ *     or null when every host already exists; relative to the plan's directory
  * @param hosts the hosts by id, e.g. {@code l0}, {@code l1}, {@code l2}
  * @param benchmarks run in this order; a failed benchmark is recorded and the next one runs
  */
-public record Plan(String name, String description, Map<String, HostSpec> hosts, List<BenchmarkSpec> benchmarks) {
+public record Plan(String name, String description, String topology, Map<String, HostSpec> hosts,
+        List<BenchmarkSpec> benchmarks) {
 
     @JsonCreator
     public Plan(@JsonProperty(value = "name", required = true) String name,
             @JsonProperty("description") String description,
+            @JsonProperty("topology") String topology,
             @JsonProperty(value = "hosts", required = true) Map<String, HostSpec> hosts,
             @JsonProperty(value = "benchmarks", required = true) List<BenchmarkSpec> benchmarks) {
         this.name = name;
         this.description = description == null ? "" : description;
+        this.topology = topology;
         this.hosts = hosts == null ? Map.of() : new LinkedHashMap<>(hosts);
         this.benchmarks = benchmarks == null ? List.of() : List.copyOf(benchmarks);
+    }
+
+    /** The same plan with its topology file resolved against {@code directory}. */
+    public Plan withTopologyIn(java.nio.file.Path directory) {
+        if (topology == null || directory == null) {
+            return this;
+        }
+        return new Plan(name, description, directory.resolve(topology).toString(), hosts, benchmarks);
     }
 }

@@ -21,7 +21,7 @@ public final class PlanReader {
         } catch (IOException e) {
             throw new PlanException(file + ": cannot read the plan: " + e, e);
         }
-        return read(yaml, file.toString());
+        return read(yaml, file.toString()).withTopologyIn(file.toAbsolutePath().getParent());
     }
 
     /**
@@ -51,6 +51,12 @@ public final class PlanReader {
     private static void validateReferences(Plan plan, String source) throws PlanException {
         if (plan.hosts().isEmpty()) {
             throw new PlanException(source + ": hosts: the plan names no host");
+        }
+        for (Map.Entry<String, HostSpec> host : plan.hosts().entrySet()) {
+            if (host.getValue().guest() != null && plan.topology() == null) {
+                throw new PlanException(source + ": hosts." + host.getKey() + ".guest: the plan has no 'topology' "
+                        + "to provision '" + host.getValue().guest() + "' from; add 'topology: FILE'");
+            }
         }
         for (Map.Entry<String, HostSpec> host : plan.hosts().entrySet()) {
             Set<String> seen = new HashSet<>();

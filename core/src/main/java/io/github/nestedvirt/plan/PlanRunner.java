@@ -9,10 +9,15 @@ import io.github.nestedvirt.facts.HostFacts;
 import io.github.nestedvirt.facts.HostFactsCollector;
 import io.github.nestedvirt.facts.KvmProbe;
 import io.github.nestedvirt.host.HostException;
+import io.github.nestedvirt.lifecycle.Lifecycle;
+import io.github.nestedvirt.provision.ProvisionedTopology;
+import io.github.nestedvirt.provision.Provisioner;
 import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.ResultStore;
 import io.github.nestedvirt.result.Run;
 import io.github.nestedvirt.result.RunId;
+import io.github.nestedvirt.topology.Topology;
+import io.github.nestedvirt.topology.TopologyReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,8 +27,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Executes a plan: connects its hosts, records their facts as the run's fingerprint, runs every
- * benchmark in order and stores the run. The run is written before the first benchmark and again
+ * Executes a plan: provisions the guests of its topology (if it has one), connects its hosts,
+ * records their facts as the run's fingerprint, runs every benchmark in order, stores the run and
+ * tears the guests down, whatever happened in between. The run is written before the first benchmark and again
  * after each one, so an interrupted or crashed run keeps everything it measured.
  */
 public final class PlanRunner {
@@ -42,39 +48,79 @@ public final class PlanRunner {
      *
      * @throws HostException when a host of the plan cannot be reached or examined
      */
-    public RunOutcome run(Plan plan) throws IOException, HostException, InterruptedException {
+    public RunOutcome run(Plan plan) throws IOException, HostException, InterruptedException, PlanException {
         Instant start = Instant.now();
         String id = RunId.next(start);
+        Topology topology = plan.topology() == null ? null : topologyOf(plan);
         List<Measurement> measurements = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        try (Hosts hosts = new Hosts(plan.hosts())) {
-            List<HostFacts> fingerprint = new ArrayList<>();
-            for (String host : usedHosts(plan)) {
-                progress.info("Examining " + host + " (" + hosts.level(host) + ", " + hosts.get(host).name() + ")");
-                fingerprint.add(HostFactsCollector.collectAndProbe(hosts.get(host), hosts.level(host),
-                        KvmProbe.DEFAULT_TIMEOUT));
-            }
-            Path directory = store.save(run(id, start, null, plan, fingerprint, measurements, failures));
-            boolean interrupted = false;
-            for (int i = 0; i < plan.benchmarks().size() && !interrupted; i++) {
-                BenchmarkSpec benchmark = plan.benchmarks().get(i);
-                String what = "benchmarks[" + i + "] " + describe(benchmark);
-                progress.info("Running " + what);
+        List<HostFacts> fingerprint = new ArrayList<>();
+        // written first: the run directory holds the run's topology record from the start
+        Path directory = store.save(run(id, start, null, plan, fingerprint, measurements, failures));
+        Lifecycle lifecycle = topology == null ? null : Lifecycle.open(directory);
+        try {
+            ProvisionedTopology provisioned = null;
+            if (lifecycle != null) {
+                progress.info("Provisioning the guests of " + plan.topology());
                 try {
-                    measurements.addAll(execute(benchmark, hosts));
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                    failures.add(what + ": interrupted");
+                    provisioned = new Provisioner(Provisioner.Settings.defaults()).provision(topology, lifecycle, progress);
                 } catch (HostException | RuntimeException e) {
-                    failures.add(what + ": " + e.getMessage());
-                    progress.info("Failed: " + what + ": " + e.getMessage());
+                    failures.add("provisioning " + plan.topology() + ": " + e.getMessage());
+                    store.save(run(id, start, Instant.now(), plan, fingerprint, measurements, failures));
+                    throw e;
+                }
+            }
+            try (Hosts hosts = new Hosts(plan.hosts(), provisioned)) {
+                for (String host : usedHosts(plan)) {
+                    progress.info("Examining " + host + " (" + hosts.level(host) + ", " + hosts.get(host).name() + ")");
+                    fingerprint.add(HostFactsCollector.collectAndProbe(hosts.get(host), hosts.level(host),
+                            KvmProbe.DEFAULT_TIMEOUT));
                 }
                 store.save(run(id, start, null, plan, fingerprint, measurements, failures));
+                boolean interrupted = false;
+                for (int i = 0; i < plan.benchmarks().size() && !interrupted; i++) {
+                    BenchmarkSpec benchmark = plan.benchmarks().get(i);
+                    String what = "benchmarks[" + i + "] " + describe(benchmark);
+                    progress.info("Running " + what);
+                    try {
+                        measurements.addAll(execute(benchmark, hosts));
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        failures.add(what + ": interrupted");
+                    } catch (HostException | RuntimeException e) {
+                        failures.add(what + ": " + e.getMessage());
+                        progress.info("Failed: " + what + ": " + e.getMessage());
+                    }
+                    store.save(run(id, start, null, plan, fingerprint, measurements, failures));
+                }
+                Run finished = run(id, start, Instant.now(), plan, fingerprint, measurements, failures);
+                store.save(finished);
+                return new RunOutcome(finished, directory, interrupted);
             }
-            Run finished = run(id, start, Instant.now(), plan, fingerprint, measurements, failures);
-            store.save(finished);
-            return new RunOutcome(finished, directory, interrupted);
+        } finally {
+            if (lifecycle != null) {
+                progress.info("Tearing down the guests of " + plan.topology());
+                lifecycle.close();
+            }
         }
+    }
+
+    /** The plan's topology, with every {@code guest:} host checked against it before anything starts. */
+    private static Topology topologyOf(Plan plan) throws PlanException {
+        Topology topology = new TopologyReader().read(Path.of(plan.topology()));
+        Set<String> guests = new LinkedHashSet<>();
+        topology.l1().forEach(l1 -> {
+            guests.add(l1.name());
+            l1.l2().forEach(l2 -> guests.add(l2.name()));
+        });
+        for (var host : plan.hosts().entrySet()) {
+            String guest = host.getValue().guest();
+            if (guest != null && !guests.contains(guest)) {
+                throw new PlanException(plan.name() + ": hosts." + host.getKey() + ".guest: no guest '" + guest
+                        + "' in " + plan.topology() + "; its guests: " + String.join(", ", guests));
+            }
+        }
+        return topology;
     }
 
     private List<Measurement> execute(BenchmarkSpec benchmark, Hosts hosts) throws HostException, InterruptedException {

@@ -196,7 +196,31 @@ class PlanReaderTest {
                 benchmarks: []
                 """, "t.yaml"))
                 .hasMessageContaining("hosts.l0")
-                .hasMessageContaining("give either 'local: true' or an 'ssh' section");
+                .hasMessageContaining("give exactly one of 'local: true', an 'ssh' section or 'guest: NAME'");
+    }
+
+    @Test
+    void guestHostNeedsATopology() {
+        assertThatThrownBy(() -> reader.read("""
+                name: t
+                hosts: {l1: {level: L1, guest: vm1}}
+                benchmarks: []
+                """, "t.yaml"))
+                .hasMessage("t.yaml: hosts.l1.guest: the plan has no 'topology' to provision 'vm1' from; "
+                        + "add 'topology: FILE'");
+    }
+
+    @Test
+    void topologyIsResolvedAgainstThePlansDirectory(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path plan = dir.resolve("plan.yaml");
+        java.nio.file.Files.writeString(plan, """
+                name: t
+                topology: guests/topology.yaml
+                hosts: {l1: {level: L1, guest: vm1}}
+                benchmarks: []
+                """);
+
+        assertThat(reader.read(plan).topology()).isEqualTo(dir.resolve("guests/topology.yaml").toString());
     }
 
     @Test

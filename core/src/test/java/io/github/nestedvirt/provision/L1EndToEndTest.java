@@ -11,8 +11,13 @@ import io.github.nestedvirt.lifecycle.Lifecycle;
 import io.github.nestedvirt.lifecycle.Resource;
 import io.github.nestedvirt.lifecycle.TeardownReport;
 import io.github.nestedvirt.lifecycle.TopologyRecord;
+import io.github.nestedvirt.plan.PlanException;
+import io.github.nestedvirt.plan.PlanReader;
+import io.github.nestedvirt.plan.PlanRunner;
+import io.github.nestedvirt.plan.RunOutcome;
 import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.result.Measurement;
+import io.github.nestedvirt.result.Run;
 import io.github.nestedvirt.result.Sample;
 import io.github.nestedvirt.topology.Topology;
 import io.github.nestedvirt.topology.VolumeXml;
@@ -217,6 +222,57 @@ class L1EndToEndTest {
     }
 
     /** Every trace of the guests is gone, and the record says every resource was removed. */
+    @Test
+    void aPlanWithATopologyProvisionsItsL1MeasuresInItAndTearsItDown() throws Exception {
+        TestGuestImage image = TestGuestImage.get();
+        Files.writeString(guestDir.resolve("topology.yaml"), TestTopology.yaml(List.of(name), image, "", guestDir));
+        Path plan = guestDir.resolve("plan.yaml");
+        Files.writeString(plan, """
+                name: l1-plan
+                topology: topology.yaml
+                hosts:
+                  l0: {level: L0, local: true}
+                  l1: {level: L1, guest: %s}
+                benchmarks:
+                  - {type: io, host: l1, paths: [/bin], warmups: 0, runs: 2, maxRuns: 2}
+                """.formatted(name));
+
+        RunOutcome outcome = new PlanRunner(guestDir.resolve("results"), PRINT).run(new PlanReader().read(plan));
+
+        Run run = outcome.run();
+        assertThat(run.failures()).isEmpty();
+        assertThat(run.fingerprint()).singleElement().satisfies(facts -> {
+            assertThat(facts.level()).isEqualTo(Level.L1);
+            assertThat(facts.kernel()).isEqualTo(image.kernel().getFileName().toString().substring("vmlinuz-".length()));
+        });
+        assertThat(run.measurements()).hasSize(2).allSatisfy(m -> {
+            assertThat(m.level()).isEqualTo(Level.L1);
+            assertThat(m.host()).startsWith("root@192.168.122.");
+            assertThat(m.values()).hasSize(2);
+        });
+        runDir = outcome.directory();
+        assertNothingLeft(List.of(name));
+    }
+
+    @Test
+    void aPlanNamingAGuestItsTopologyLacksIsRefusedBeforeAnythingStarts() throws Exception {
+        TestGuestImage image = TestGuestImage.get();
+        Files.writeString(guestDir.resolve("topology.yaml"), TestTopology.yaml(List.of(name), image, "", guestDir));
+        Path plan = guestDir.resolve("plan.yaml");
+        Files.writeString(plan, """
+                name: typo
+                topology: topology.yaml
+                hosts: {l1: {level: L1, guest: no-such-guest}}
+                benchmarks: [{type: io, host: l1}]
+                """);
+
+        assertThatThrownBy(() -> new PlanRunner(guestDir.resolve("results"), PRINT).run(new PlanReader().read(plan)))
+                .isInstanceOf(PlanException.class)
+                .hasMessageContaining("hosts.l1.guest: no guest 'no-such-guest'").hasMessageContaining(name);
+        assertThat(guestDir.resolve("results")).doesNotExist();
+        assertThat(session.find(name)).isEmpty();
+    }
+
     private void assertNothingLeft(List<String> names) throws Exception {
         List<String> volumes = session.call("list volumes of pool " + POOL, c -> {
             StoragePool pool = c.storagePoolLookupByName(POOL);
