@@ -38,6 +38,17 @@ class PlanReaderTest {
     }
 
     @Test
+    void readsTheShippedTestPlanWithEveryLevelOfTheSeed() throws Exception {
+        Plan plan = reader.read(Path.of("../plans/nvmx-test-plan.yaml"));
+
+        assertThat(plan.hosts().values()).extracting(HostSpec::level).containsExactly(Level.L0, Level.L1, Level.L2);
+        assertThat(plan.hosts().get("l2").ssh().via()).isEqualTo("l1");
+        assertThat(plan.benchmarks()).extracting(BenchmarkSpec::type).contains("kernel", "io", "net", "guestfish");
+        assertThat(plan.benchmarks()).filteredOn(b -> b.type().equals("kernel"))
+                .extracting(b -> b.hostReferences().get("host")).containsExactly("l0", "l1", "l2");
+    }
+
+    @Test
     void appliesTheSeedDefaults() throws Exception {
         Plan plan = reader.read("""
                 name: defaults
