@@ -1,6 +1,7 @@
 package io.github.nestedvirt.compare;
 
 import io.github.nestedvirt.result.LevelRatio;
+import io.github.nestedvirt.result.TextTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +30,7 @@ public final class ComparisonText {
                 number(c.candidate().median()) + " " + c.unit(), percent(c.percentChange()),
                 interval(c.ratio()), p(c.significance()), c.verdict().name()});
         }
-        table(text, rows);
+        TextTable.append(text, rows);
         for (Comparison c : comparison.comparisons()) {
             if (!c.reasons().isEmpty()) {
                 text.append("  ").append(c.key()).append(" on ").append(c.host()).append(": not comparable: ")
@@ -58,7 +59,7 @@ public final class ComparisonText {
                 interval(row.ratio()), p(row.significance()),
                 row.significance().testable() ? (row.significance().significant() ? "yes" : "no") : "-"});
         }
-        table(text, lines);
+        TextTable.append(text, lines);
         return text.toString();
     }
 
@@ -91,21 +92,5 @@ public final class ComparisonText {
     /** 3 rather than 3.000: thresholds are given by the user, shown as given. */
     private static String plain(double value) {
         return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
-    }
-
-    private static void table(StringBuilder text, List<String[]> rows) {
-        int[] widths = new int[rows.get(0).length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
-        }
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder(" ");
-            for (int i = 0; i < row.length; i++) {
-                line.append(' ').append(row[i]).append(" ".repeat(widths[i] - row[i].length()));
-            }
-            text.append(line.toString().stripTrailing()).append('\n');
-        }
     }
 }

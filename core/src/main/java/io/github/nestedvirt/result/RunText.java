@@ -38,19 +38,7 @@ public final class RunText {
                         : String.format(Locale.ROOT, "%.1f%%", 100 * summary.relativeStandardDeviation()),
                 measurement.unit()});
         }
-        int[] widths = new int[rows.get(0).length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
-        }
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder(" ");
-            for (int i = 0; i < row.length; i++) {
-                line.append(' ').append(row[i]).append(" ".repeat(widths[i] - row[i].length()));
-            }
-            text.append(line.toString().stripTrailing()).append('\n');
-        }
+        TextTable.append(text, rows);
         if (!run.failures().isEmpty()) {
             text.append("Failures:\n");
             run.failures().forEach(failure -> text.append("  ").append(failure.replace("\n", "\n    ")).append('\n'));
