@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   openjdk-17-jdk-headless maven
   libguestfs-tools qemu-system-x86 qemu-utils
-  libvirt-daemon-system libvirt-clients libvirt0 libxml2-utils
+  libvirt-daemon-system libvirt-daemon-config-network libvirt-clients libvirt0 libxml2-utils dnsmasq-base
   openssh-server openssh-client iproute2 procps
   iperf3 busybox-static dropbear-bin cpio gzip
   linux-source-6.1 bc flex bison libelf-dev libssl-dev build-essential xz-utils
