@@ -16,6 +16,7 @@ import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.ResultStore;
 import io.github.nestedvirt.result.Run;
 import io.github.nestedvirt.result.RunId;
+import io.github.nestedvirt.stability.StabilityRun;
 import io.github.nestedvirt.topology.Topology;
 import io.github.nestedvirt.topology.TopologyReader;
 import java.io.IOException;
@@ -84,6 +85,11 @@ public final class PlanRunner {
                     progress.info("Running " + what);
                     try {
                         measurements.addAll(execute(benchmark, hosts));
+                        // a benchmark that keeps what it saw when interrupted returns it with the flag set
+                        if (Thread.interrupted()) {
+                            interrupted = true;
+                            failures.add(what + ": interrupted");
+                        }
                     } catch (InterruptedException e) {
                         interrupted = true;
                         failures.add(what + ": interrupted");
@@ -134,6 +140,13 @@ public final class PlanRunner {
         if (benchmark instanceof KernelBuildSpec kernel) {
             return List.of(new KernelBuild(kernel.parameters())
                     .measure(hosts.get(kernel.host()), hosts.level(kernel.host()), progress));
+        }
+        if (benchmark instanceof StabilitySpec stability) {
+            List<StabilityRun.Guest> guests = new ArrayList<>();
+            for (String host : stability.hosts()) {
+                guests.add(new StabilityRun.Guest(host, hosts.level(host), hosts.get(host)));
+            }
+            return new StabilityRun(stability.parameters()).run(guests, progress).measurements();
         }
         NetworkSpec net = (NetworkSpec) benchmark;
         return List.of(new NetworkThroughput(net.parameters())
