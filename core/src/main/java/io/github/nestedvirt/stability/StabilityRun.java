@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.host.CommandResult;
+import io.github.nestedvirt.host.CommandTimeoutException;
 import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.result.Level;
@@ -179,7 +180,8 @@ public final class StabilityRun {
                 answer.cancel(true);
                 guest.failed(at, "no answer within " + parameters.probeTimeoutSeconds() + " s");
             } catch (ExecutionException e) {
-                guest.failed(at, reason(e.getCause()));
+                guest.failed(at, e.getCause() instanceof CommandTimeoutException
+                        ? "no answer within " + parameters.probeTimeoutSeconds() + " s" : reason(e.getCause()));
             }
             if (wasHealthy && !guest.healthy()) {
                 GuestStability.Failure failure = guest.result().firstFailure();
