@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Seed item 6, many nested guests: probes every guest periodically for a given duration and
@@ -123,6 +124,8 @@ public final class StabilityRun {
         List<GuestHealth> health = guests.stream()
                 .map(g -> new GuestHealth(g.name(), g.level(), g.host().name(), start)).toList();
         List<Double> roundSeconds = new ArrayList<>();
+        // per guest: a probe thread is still inside the host's call (e.g. abandoned, but not yet returned)
+        List<AtomicBoolean> probing = guests.stream().map(g -> new AtomicBoolean()).toList();
         int rounds = parameters.rounds();
         boolean interrupted = false;
         ExecutorService probes = Executors.newFixedThreadPool(Math.min(parameters.parallelism(), guests.size()),
@@ -138,7 +141,7 @@ public final class StabilityRun {
                 progress.run(StabilityReport.BENCHMARK, round + 1, rounds, rounds,
                         Duration.ofNanos(System.nanoTime() - startNanos));
                 long roundStart = System.nanoTime();
-                probeRound(guests, health, probes, progress, start.plusNanos(roundStart - startNanos));
+                probeRound(guests, health, probing, probes, progress, start.plusNanos(roundStart - startNanos));
                 roundSeconds.add((System.nanoTime() - roundStart) / 1e9);
             }
         } catch (InterruptedException e) {
@@ -160,11 +163,21 @@ public final class StabilityRun {
     }
 
     /** Probes every guest once, in parallel, and records what each answered. */
-    private void probeRound(List<Guest> guests, List<GuestHealth> health, ExecutorService probes, Progress progress,
-            Instant at) throws InterruptedException {
+    private void probeRound(List<Guest> guests, List<GuestHealth> health, List<AtomicBoolean> probing,
+            ExecutorService probes, Progress progress, Instant at) throws InterruptedException {
         List<Future<ProbeOutput.Reading>> answers = new ArrayList<>();
-        for (Guest guest : guests) {
-            answers.add(probes.submit(() -> probe(guest.host())));
+        for (int i = 0; i < guests.size(); i++) {
+            Host host = guests.get(i).host();
+            AtomicBoolean busy = probing.get(i);
+            // a probe stuck in a call that ignores interrupts is not joined by a second one
+            answers.add(busy.get() ? null : probes.submit(() -> {
+                busy.set(true);
+                try {
+                    return probe(host);
+                } finally {
+                    busy.set(false);
+                }
+            }));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(parameters.probeTimeoutSeconds()) + GRACE.toNanos();
         for (int i = 0; i < guests.size(); i++) {
@@ -172,9 +185,13 @@ public final class StabilityRun {
             boolean wasHealthy = guest.healthy();
             Future<ProbeOutput.Reading> answer = answers.get(i);
             try {
-                guest.answered(at, answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                if (answer == null) {
+                    guest.failed(at, "the previous probe has still not returned");
+                } else {
+                    guest.answered(at, answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                }
             } catch (InterruptedException e) {
-                answers.forEach(a -> a.cancel(true));
+                answers.stream().filter(Objects::nonNull).forEach(a -> a.cancel(true));
                 throw e;
             } catch (TimeoutException e) {
                 answer.cancel(true);
