@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class StabilityRun {
 
     /** Time a probe may overrun its own timeout before it is abandoned (the host's timeout fires first). */
-    private static final Duration GRACE = Duration.ofSeconds(5);
+    private static final Duration GRACE = Duration.ofSeconds(2);
 
     private final Parameters parameters;
 

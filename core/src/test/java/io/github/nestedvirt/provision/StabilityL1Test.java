@@ -125,6 +125,7 @@ class StabilityL1Test {
         assertThat(dead.probesFailed()).isEqualTo(2);
         // healthy at the probe before the destroy, failing from the first probe after it
         assertThat(dead.lastHealthy()).isBefore(destroyedAt.get());
+        assertThat(dead.firstFailure().reason()).isEqualTo("no answer within 5 s");
         assertThat(dead.firstFailure().at()).isAfter(destroyedAt.get());
         assertThat(dead.healthySeconds()).isGreaterThanOrEqualTo(5.0).isLessThan(dead.firstFailure().secondsIntoRun());
         System.out.println("Destroyed guest: " + dead.firstFailure());
