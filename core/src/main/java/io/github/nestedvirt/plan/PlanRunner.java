@@ -9,6 +9,7 @@ import io.github.nestedvirt.facts.HostFacts;
 import io.github.nestedvirt.facts.HostFactsCollector;
 import io.github.nestedvirt.facts.KvmProbe;
 import io.github.nestedvirt.host.HostException;
+import io.github.nestedvirt.host.SshConnections;
 import io.github.nestedvirt.lifecycle.Lifecycle;
 import io.github.nestedvirt.provision.ProvisionedTopology;
 import io.github.nestedvirt.provision.Provisioner;
@@ -142,11 +143,19 @@ public final class PlanRunner {
                     .measure(hosts.get(kernel.host()), hosts.level(kernel.host()), progress));
         }
         if (benchmark instanceof StabilitySpec stability) {
-            List<StabilityRun.Guest> guests = new ArrayList<>();
-            for (String host : stability.hosts()) {
-                guests.add(new StabilityRun.Guest(host, hosts.level(host), hosts.get(host)));
+            // one SSH pool per watched host: a dead guest's reconnect must not delay the others' probes
+            List<SshConnections> pools = new ArrayList<>();
+            try {
+                List<StabilityRun.Guest> guests = new ArrayList<>();
+                for (String host : stability.hosts()) {
+                    SshConnections pool = new SshConnections();
+                    pools.add(pool);
+                    guests.add(new StabilityRun.Guest(host, hosts.level(host), hosts.isolated(host, pool)));
+                }
+                return new StabilityRun(stability.parameters()).run(guests, progress).measurements();
+            } finally {
+                pools.forEach(SshConnections::close);
             }
-            return new StabilityRun(stability.parameters()).run(guests, progress).measurements();
         }
         NetworkSpec net = (NetworkSpec) benchmark;
         return List.of(new NetworkThroughput(net.parameters())

@@ -39,6 +39,16 @@ class StabilitySpecTest {
     }
 
     @Test
+    void readsTheShippedStabilityPlan() throws Exception {
+        Plan plan = reader.read(Path.of("../plans/stability-seed.yaml"));
+
+        assertThat(plan.topology()).endsWith("topology-seed.yaml");
+        StabilitySpec spec = (StabilitySpec) plan.benchmarks().get(0);
+        assertThat(spec.hosts()).containsExactly("l1", "l2");
+        assertThat(spec.parameters()).isEqualTo(new StabilityRun.Parameters(3600, 30, 20, 8));
+    }
+
+    @Test
     void badEntriesNameTheKeyAndTheLine() {
         String hosts = """
                 name: bad
