@@ -3,6 +3,7 @@ package io.github.nestedvirt.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.nestedvirt.host.SshTestBed;
 import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.Run;
@@ -71,6 +72,34 @@ class StabilitySpecTest {
         assertThatThrownBy(() -> reader.read(hosts + "  - {type: stability, hosts: [l1a], secnds: 60}\n", "bad.yaml"))
                 .isInstanceOf(PlanException.class)
                 .hasMessageContaining("unknown key 'secnds'");
+    }
+
+    @Test
+    void aPlanWatchesAnL1AndTheL2BehindItEachOnSessionsOfItsOwn(@TempDir Path results) throws Exception {
+        try (SshTestBed bed = SshTestBed.start()) {
+            Plan plan = reader.read("""
+                    name: ssh-stability
+                    hosts:
+                      l1: {level: L1, ssh: {host: %s, identity: %s, knownHosts: %s}}
+                      l2: {level: L2, ssh: {host: %s, identity: %s, knownHosts: %s, via: l1}}
+                    benchmarks:
+                      - {type: stability, hosts: [l1, l2], seconds: 2, intervalSeconds: 1, probeTimeoutSeconds: 1}
+                    """.formatted(bed.l1Address(), bed.ecdsaKey(), bed.knownHosts(),
+                    bed.l2Address(), bed.ecdsaKey(), bed.knownHosts()), "ssh.yaml");
+            long l1Logins = bed.acceptedLogins("l1");
+            long l2Logins = bed.acceptedLogins("l2");
+
+            Run run = new PlanRunner(results, io.github.nestedvirt.bench.Progress.NONE).run(plan).run();
+
+            assertThat(run.failures()).isEmpty();
+            assertThat(run.measurements()).extracting(Measurement::key).contains(
+                    "stability/healthySeconds@L1,seconds=2", "stability/healthySeconds@L2,seconds=2");
+            assertThat(run.measurements()).filteredOn(m -> m.metric().equals("healthySeconds"))
+                    .allSatisfy(m -> assertThat(m.attributes()).containsEntry("healthy", "1 of 1"));
+            // l1: the shared session (facts) and one per watched host (l1's own, l2's jump); l2: shared and its own
+            assertThat(bed.acceptedLogins("l1") - l1Logins).isEqualTo(3);
+            assertThat(bed.acceptedLogins("l2") - l2Logins).isEqualTo(2);
+        }
     }
 
     @Test
