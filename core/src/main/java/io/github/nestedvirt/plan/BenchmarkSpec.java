@@ -10,14 +10,16 @@ import java.util.Map;
  * of its settings and defaults.
  */
 @JsonDeserialize(using = BenchmarkSpecDeserializer.class)
-public sealed interface BenchmarkSpec permits GuestfishSpec, IoScanSpec, KernelBuildSpec, NetworkSpec {
+public sealed interface BenchmarkSpec permits GuestfishSpec, IoScanSpec, KernelBuildSpec, NetworkSpec,
+        StabilitySpec {
 
     /** The values of {@code type}. */
-    List<String> TYPES = List.of("guestfish", "io", "kernel", "net");
+    List<String> TYPES = List.of("guestfish", "io", "kernel", "net", "stability");
 
     /** The entry's {@code type}, one of {@link #TYPES}. */
     String type();
 
-    /** Which plan hosts this entry uses, by key: {@code host -> l0}, or {@code server}/{@code client}. */
+    /** Which plan hosts this entry uses, by key: {@code host -> l0}, {@code server}/{@code client},
+     * or {@code hosts[0]}, {@code hosts[1]}... */
     Map<String, String> hostReferences();
 }

@@ -42,6 +42,15 @@ public final class Hosts implements AutoCloseable {
         return open.computeIfAbsent(id, key -> spec(key).local() ? new LocalHost() : connections.host(target(key)));
     }
 
+    /**
+     * The host with this id on SSH sessions of the given pool rather than the shared one (jump
+     * hosts included), so that while it hangs reconnecting it holds up no other host: logins are
+     * serialised within a pool. Closing {@code connections} ends its sessions.
+     */
+    public synchronized Host isolated(String id, SshConnections connections) {
+        return spec(id).local() ? new LocalHost() : connections.host(target(id));
+    }
+
     public Level level(String id) {
         return spec(id).level();
     }

@@ -9,6 +9,7 @@ import io.github.nestedvirt.facts.HostFacts;
 import io.github.nestedvirt.facts.HostFactsCollector;
 import io.github.nestedvirt.facts.KvmProbe;
 import io.github.nestedvirt.host.HostException;
+import io.github.nestedvirt.host.SshConnections;
 import io.github.nestedvirt.lifecycle.Lifecycle;
 import io.github.nestedvirt.provision.ProvisionedTopology;
 import io.github.nestedvirt.provision.Provisioner;
@@ -16,6 +17,7 @@ import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.ResultStore;
 import io.github.nestedvirt.result.Run;
 import io.github.nestedvirt.result.RunId;
+import io.github.nestedvirt.stability.StabilityRun;
 import io.github.nestedvirt.topology.Topology;
 import io.github.nestedvirt.topology.TopologyReader;
 import java.io.IOException;
@@ -84,6 +86,11 @@ public final class PlanRunner {
                     progress.info("Running " + what);
                     try {
                         measurements.addAll(execute(benchmark, hosts));
+                        // a benchmark that keeps what it saw when interrupted returns it with the flag set
+                        if (Thread.interrupted()) {
+                            interrupted = true;
+                            failures.add(what + ": interrupted");
+                        }
                     } catch (InterruptedException e) {
                         interrupted = true;
                         failures.add(what + ": interrupted");
@@ -134,6 +141,21 @@ public final class PlanRunner {
         if (benchmark instanceof KernelBuildSpec kernel) {
             return List.of(new KernelBuild(kernel.parameters())
                     .measure(hosts.get(kernel.host()), hosts.level(kernel.host()), progress));
+        }
+        if (benchmark instanceof StabilitySpec stability) {
+            // one SSH pool per watched host: a dead guest's reconnect must not delay the others' probes
+            List<SshConnections> pools = new ArrayList<>();
+            try {
+                List<StabilityRun.Guest> guests = new ArrayList<>();
+                for (String host : stability.hosts()) {
+                    SshConnections pool = new SshConnections();
+                    pools.add(pool);
+                    guests.add(new StabilityRun.Guest(host, hosts.level(host), hosts.isolated(host, pool)));
+                }
+                return new StabilityRun(stability.parameters()).run(guests, progress).measurements();
+            } finally {
+                pools.forEach(SshConnections::close);
+            }
         }
         NetworkSpec net = (NetworkSpec) benchmark;
         return List.of(new NetworkThroughput(net.parameters())
