@@ -1,0 +1,45 @@
+package io.github.nestedvirt.migration;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A migration that libvirt or QEMU refused because this pair of hosts cannot do it, told apart
+ * from a failure: such a result is reported as "not supported on this host", not as a crash.
+ *
+ * @param kind why
+ * @param detail what the user can do about it
+ */
+public record MigrationRefusal(Kind kind, String detail) {
+
+    public enum Kind {
+        /** QEMU without nested-state migration refuses while L1 runs an L2. */
+        NESTED_STATE_NOT_SUPPORTED,
+        /** The destination's CPU lacks features the L1's CPU definition needs. */
+        CPU_MISMATCH
+    }
+
+    private static final String NESTED_BLOCKER = "Nested VMX virtualization does not support live migration yet";
+    private static final Pattern MISSING_FEATURES = Pattern.compile(
+            "guest CPU doesn't match specification: missing features: ([\\w\\-.,]+)");
+
+    /** The refusal in libvirt's error message, or empty when the message reports a real failure. */
+    public static Optional<MigrationRefusal> of(String libvirtMessage) {
+        if (libvirtMessage == null) {
+            return Optional.empty();
+        }
+        if (libvirtMessage.contains(NESTED_BLOCKER)) {
+            return Optional.of(new MigrationRefusal(Kind.NESTED_STATE_NOT_SUPPORTED, "not supported on this host: QEMU "
+                    + "cannot migrate an L1 while it runs an L2; use QEMU 4.2 or newer on Linux 5.3 or newer on both "
+                    + "L0s"));
+        }
+        Matcher missing = MISSING_FEATURES.matcher(libvirtMessage);
+        if (missing.find()) {
+            return Optional.of(new MigrationRefusal(Kind.CPU_MISMATCH, "not supported between these hosts: the "
+                    + "destination lacks " + missing.group(1).replace(",", " ") + "; give the L1 a named CPU model "
+                    + "that both hosts offer, with vmx required"));
+        }
+        return Optional.empty();
+    }
+}
