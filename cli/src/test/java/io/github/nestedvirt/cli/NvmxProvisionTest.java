@@ -72,13 +72,8 @@ class NvmxProvisionTest {
     @Test
     @Tag("libvirt")
     void provisionLeavesAnL1ThatAnswersSshAtThePrintedAddressAndTeardownRemovesEverything() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "boots a guest under qemu:///system: run as root");
-        assumeTrue(Files.exists(Path.of("/var/run/libvirt/libvirt-sock")),
-                "libvirtd is not running (no /var/run/libvirt/libvirt-sock): start it with scripts/start-libvirt.sh");
-        TestGuestImage image = TestGuestImage.get();
-        // qemu runs as libvirt's qemu user and writes the serial log in here.
-        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        String name = "nvmx-test-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        TestGuestImage image = realGuestImage();
+        String name = guestName();
         Path topology = Files.writeString(temp.resolve("lab.yaml"), TestTopology.yaml(List.of(name), image, "", temp));
         Path runDir = temp.resolve("run");
 
@@ -114,12 +109,8 @@ class NvmxProvisionTest {
     @Test
     @Tag("libvirt")
     void sigtermWhileWaitingForTheGuestTearsDownWhatWasCreated() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "boots a guest under qemu:///system: run as root");
-        assumeTrue(Files.exists(Path.of("/var/run/libvirt/libvirt-sock")),
-                "libvirtd is not running (no /var/run/libvirt/libvirt-sock): start it with scripts/start-libvirt.sh");
-        TestGuestImage image = TestGuestImage.get();
-        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        String name = "nvmx-test-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        TestGuestImage image = realGuestImage();
+        String name = guestName();
         Path topology = Files.writeString(temp.resolve("lab.yaml"), TestTopology.yaml(List.of(name), image, "", temp));
         Path runDir = temp.resolve("run");
         Path stderr = temp.resolve("stderr.txt");
@@ -161,5 +152,20 @@ class NvmxProvisionTest {
         }
         assertThat(temp.resolve(name + "-serial.log")).doesNotExist();
         assertThat(Path.of("/var/log/libvirt/qemu", name + ".log")).doesNotExist();
+    }
+
+    /** The test L1's image, on a machine that can boot it: root, libvirtd running, {@code temp} readable by qemu. */
+    private TestGuestImage realGuestImage() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "boots a guest under qemu:///system: run as root");
+        assumeTrue(Files.exists(Path.of("/var/run/libvirt/libvirt-sock")),
+                "libvirtd is not running (no /var/run/libvirt/libvirt-sock): start it with scripts/start-libvirt.sh");
+        // qemu runs as libvirt's qemu user and writes the serial log in here.
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return TestGuestImage.get();
+    }
+
+    /** {@code nvmx-test-<pid>-<random>}: the pattern stale-domain cleanup recognizes. */
+    private static String guestName() {
+        return "nvmx-test-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 }
