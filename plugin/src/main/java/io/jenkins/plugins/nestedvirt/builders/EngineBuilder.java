@@ -15,6 +15,7 @@ import io.jenkins.plugins.nestedvirt.results.QualityGateSettings;
 import io.jenkins.plugins.nestedvirt.results.ResultPublisher;
 import io.jenkins.plugins.nestedvirt.steps.EngineArguments;
 import io.jenkins.plugins.nestedvirt.steps.EngineExit;
+import io.jenkins.plugins.nestedvirt.steps.FormArguments;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collections;
@@ -51,8 +52,7 @@ public abstract class EngineBuilder extends Builder implements SimpleBuildStep {
 
     /** The value of one argument as text for the form, or empty when not given. */
     public String argumentText(String name) {
-        Object value = arguments.get(name);
-        return value == null ? "" : value.toString();
+        return FormArguments.text(arguments.get(name));
     }
 
     public QualityGateSettings getQualityGate() {

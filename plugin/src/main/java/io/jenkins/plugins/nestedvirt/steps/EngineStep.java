@@ -36,8 +36,7 @@ public abstract class EngineStep extends Step {
 
     /** The value of one argument as text for the forms, or empty when not given. */
     public String argumentText(String name) {
-        Object value = arguments.get(name);
-        return value == null ? "" : value.toString();
+        return FormArguments.text(arguments.get(name));
     }
 
     public QualityGateSettings getQualityGate() {

@@ -22,6 +22,17 @@ public final class FormArguments {
     private FormArguments() {
     }
 
+    /** An argument as the text of its form field: lists as comma-separated items. */
+    public static String text(Object value) {
+        if (value == null) {
+            return "";
+        }
+        if (value instanceof List<?> list) {
+            return String.join(", ", list.stream().map(String::valueOf).toList());
+        }
+        return value.toString();
+    }
+
     /** The non-empty fields of {@code form}, typed after the parameter's declared type. */
     public static TreeMap<String, Object> fromForm(List<StepParameter> parameters, JSONObject form) {
         return collect(parameters, name -> form.has(name) ? form.getString(name) : null);
