@@ -15,10 +15,9 @@ import io.jenkins.plugins.nestedvirt.results.QualityGateSettings;
 import io.jenkins.plugins.nestedvirt.results.ResultPublisher;
 import io.jenkins.plugins.nestedvirt.steps.EngineArguments;
 import io.jenkins.plugins.nestedvirt.steps.EngineExit;
-import io.jenkins.plugins.nestedvirt.steps.FormArguments;
+import io.jenkins.plugins.nestedvirt.steps.StepArguments;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 import jenkins.tasks.SimpleBuildStep;
@@ -35,8 +34,7 @@ public abstract class EngineBuilder extends Builder implements SimpleBuildStep {
     private static final Duration STOP_GRACE = Duration.ofMinutes(5);
 
     private final String stepName;
-    private TreeMap<String, Object> arguments = new TreeMap<>();
-    private QualityGateSettings qualityGate;
+    private StepArguments arguments = StepArguments.none();
 
     protected EngineBuilder(String stepName) {
         this.stepName = stepName;
@@ -47,38 +45,46 @@ public abstract class EngineBuilder extends Builder implements SimpleBuildStep {
     }
 
     public Map<String, Object> getArguments() {
-        return Collections.unmodifiableMap(arguments);
+        return arguments.values();
     }
 
-    /** The value of one argument as text for the form, or empty when not given. */
+    /** For the form: one argument as text. */
     public String argumentText(String name) {
-        return FormArguments.text(arguments.get(name));
+        return arguments.text(name);
     }
 
     public QualityGateSettings getQualityGate() {
-        return qualityGate;
+        return arguments.qualityGate();
     }
 
-    void configure(Map<String, ?> engineArguments, QualityGateSettings gate) {
-        this.arguments = EngineArguments.plain(engineArguments);
-        this.qualityGate = gate;
+    void configure(StepArguments given) {
+        this.arguments = given;
     }
 
     @Override
     public void perform(Run<?, ?> run, FilePath workspace, EnvVars env, Launcher launcher, TaskListener listener)
             throws InterruptedException, IOException {
+        TreeMap<String, Object> values = EngineArguments.withTopologyFrom(stepName, arguments.copy(),
+                env.get(EngineArguments.TOPOLOGY_VARIABLE));
         try {
-            StepCatalog.bind(stepName, arguments);
+            StepCatalog.bind(stepName, values);
         } catch (IllegalArgumentException e) {
             throw new AbortException(e.getMessage());
         }
-        EngineRun engine = EngineRun.start(workspace, stepName, arguments, Map.of(), listener);
+        EngineRun engine = EngineRun.start(workspace, stepName, values, Map.of(), listener);
         EngineProgress progress = waitForExit(engine, listener);
         engine.deleteSecrets();
-        ResultPublisher.publish(run, workspace, engine, EngineArguments.resultsId(stepName, arguments), qualityGate,
-                listener);
-        engine.delete();
+        ResultPublisher.publish(run, workspace, engine, EngineArguments.resultsId(stepName, values),
+                arguments.qualityGate(), listener);
         int code = progress.exitCode() == null ? -1 : progress.exitCode();
+        if (EngineArguments.PROVISION.equals(stepName)) {
+            // The run directory is the topology's record now: later build steps reach it.
+            run.addAction(new TopologyEnvironmentAction(engine.path()));
+            listener.getLogger().println("[nested-virt] topology recorded in " + engine.path() + "; later build"
+                    + " steps of this build get it as " + EngineArguments.TOPOLOGY_VARIABLE);
+        } else {
+            engine.delete();
+        }
         if (code != 0) {
             String why = progress.vanished() ? "the engine process vanished without writing its exit code" : null;
             throw new AbortException(EngineExit.describe(stepName, code, why));

@@ -10,6 +10,7 @@ import io.github.nestedvirt.steps.StepCatalog;
 import io.github.nestedvirt.steps.StepParameter;
 import io.jenkins.plugins.nestedvirt.results.Permissions;
 import io.jenkins.plugins.nestedvirt.steps.FormArguments;
+import io.jenkins.plugins.nestedvirt.steps.StepArguments;
 import java.util.List;
 import net.sf.json.JSONObject;
 import org.kohsuke.stapler.AncestorInPath;
@@ -45,14 +46,15 @@ public abstract class EngineBuilderDescriptor extends BuildStepDescriptor<Builde
 
     /** The parameter names joined by commas: the fields the "Check parameters" button sends. */
     public String getParameterNames() {
-        return String.join(",", getParameters().stream().map(StepParameter::name).toList());
+        return FormArguments.names(getParameters());
     }
 
     @Override
     public Builder newInstance(StaplerRequest2 request, @NonNull JSONObject form) throws FormException {
         try {
             EngineBuilder builder = (EngineBuilder) clazz.getDeclaredConstructor().newInstance();
-            builder.configure(FormArguments.fromForm(getParameters(), form), FormArguments.qualityGate(request, form));
+            builder.configure(new StepArguments(FormArguments.fromForm(getParameters(), form),
+                    FormArguments.qualityGate(request, form)));
             return builder;
         } catch (ReflectiveOperationException e) {
             throw new FormException("cannot create " + stepName + ": " + e.getMessage(), e, "qualityGate");

@@ -19,6 +19,10 @@ public final class EngineArguments {
     public static final String TOPOLOGY_VARIABLE = "NVMX_TOPOLOGY";
     /** The common argument through which a step reaches the guests of a provisioned topology. */
     public static final String TOPOLOGY = "topology";
+    /** The step whose run directory becomes the record of a topology: it is kept, not deleted. */
+    public static final String PROVISION = "nestedProvision";
+    /** The step that removes what a {@link #PROVISION} recorded. */
+    public static final String TEARDOWN = "nestedTeardown";
     /** The common argument naming a step's result set. */
     public static final String RESULTS_ID = "resultsId";
 

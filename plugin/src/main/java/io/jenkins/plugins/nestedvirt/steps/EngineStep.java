@@ -1,9 +1,7 @@
 package io.jenkins.plugins.nestedvirt.steps;
 
 import io.jenkins.plugins.nestedvirt.results.QualityGateSettings;
-import java.util.Collections;
 import java.util.Map;
-import java.util.TreeMap;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -17,8 +15,7 @@ import org.jenkinsci.plugins.workflow.steps.StepExecution;
 public abstract class EngineStep extends Step {
 
     private final String stepName;
-    private TreeMap<String, Object> arguments = new TreeMap<>();
-    private QualityGateSettings qualityGate;
+    private StepArguments arguments = StepArguments.none();
 
     protected EngineStep(String stepName) {
         this.stepName = stepName;
@@ -31,25 +28,28 @@ public abstract class EngineStep extends Step {
 
     /** The engine arguments as given: named values, unchecked until the step starts. */
     public Map<String, Object> getArguments() {
-        return Collections.unmodifiableMap(arguments);
+        return arguments.values();
     }
 
-    /** The value of one argument as text for the forms, or empty when not given. */
+    /** For the form: one argument as text. */
     public String argumentText(String name) {
-        return FormArguments.text(arguments.get(name));
+        return arguments.text(name);
     }
 
     public QualityGateSettings getQualityGate() {
-        return qualityGate;
+        return arguments.qualityGate();
     }
 
-    void configure(Map<String, ?> engineArguments, QualityGateSettings gate) {
-        this.arguments = EngineArguments.plain(engineArguments);
-        this.qualityGate = gate;
+    void configure(StepArguments given) {
+        this.arguments = given;
+    }
+
+    StepArguments arguments() {
+        return arguments;
     }
 
     @Override
     public StepExecution start(StepContext context) throws Exception {
-        return new EngineStepExecution(context, stepName, arguments, qualityGate);
+        return new EngineStepExecution(context, stepName, arguments.copy(), arguments.qualityGate());
     }
 }

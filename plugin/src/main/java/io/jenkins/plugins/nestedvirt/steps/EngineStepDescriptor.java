@@ -66,7 +66,7 @@ public abstract class EngineStepDescriptor extends StepDescriptor {
 
     /** The parameter names joined by commas: the fields the "Check parameters" button sends. */
     public String getParameterNames() {
-        return String.join(",", getParameters().stream().map(StepParameter::name).toList());
+        return FormArguments.names(getParameters());
     }
 
     @Override
@@ -74,7 +74,7 @@ public abstract class EngineStepDescriptor extends StepDescriptor {
         Map<String, Object> engine = new LinkedHashMap<>(arguments);
         QualityGateSettings gate = qualityGate(engine.remove(QUALITY_GATE));
         EngineStep step = (EngineStep) clazz.getDeclaredConstructor().newInstance();
-        step.configure(engine, gate);
+        step.configure(new StepArguments(engine, gate));
         return step;
     }
 
@@ -84,7 +84,7 @@ public abstract class EngineStepDescriptor extends StepDescriptor {
         try {
             QualityGateSettings gate = FormArguments.qualityGate(request, form);
             EngineStep step = (EngineStep) clazz.getDeclaredConstructor().newInstance();
-            step.configure(arguments, gate);
+            step.configure(new StepArguments(arguments, gate));
             return step;
         } catch (ReflectiveOperationException e) {
             throw new FormException("cannot create " + stepName + ": " + e.getMessage(), e, QUALITY_GATE);

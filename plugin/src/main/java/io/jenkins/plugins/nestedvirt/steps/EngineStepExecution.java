@@ -47,11 +47,17 @@ final class EngineStepExecution extends EngineExecution {
     @Override
     void engineExited(EngineRun run, int exitCode, String why) throws Exception {
         TaskListener listener = getContext().get(TaskListener.class);
+        boolean provision = EngineArguments.PROVISION.equals(step);
         try {
             run.deleteSecrets();
             ResultPublisher.publish(getContext().get(Run.class), getContext().get(FilePath.class), run,
                     EngineArguments.resultsId(step, arguments), qualityGate, listener);
-            run.delete();
+            if (provision) {
+                listener.getLogger().println("[nested-virt] topology recorded in " + run.path()
+                        + "; pass it as 'topology' to later steps and to nestedTeardown");
+            } else {
+                run.delete();
+            }
         } catch (Exception e) {
             listener.getLogger().println("[nested-virt] could not take the results of " + run.path() + ": " + e);
             getContext().onFailure(e);
@@ -60,7 +66,8 @@ final class EngineStepExecution extends EngineExecution {
         if (stopCause() != null) {
             getContext().onFailure(stopCause());
         } else if (exitCode == 0) {
-            getContext().onSuccess(null);
+            // nestedProvision returns its topology: def topology = nestedProvision(...)
+            getContext().onSuccess(provision ? run.path() : null);
         } else {
             getContext().onFailure(new AbortException(EngineExit.describe(step, exitCode, why)));
         }

@@ -33,6 +33,11 @@ public final class FormArguments {
         return value.toString();
     }
 
+    /** The parameter names joined by commas: the fields a "Check parameters" button sends. */
+    public static String names(List<StepParameter> parameters) {
+        return String.join(",", parameters.stream().map(StepParameter::name).toList());
+    }
+
     /** The non-empty fields of {@code form}, typed after the parameter's declared type. */
     public static TreeMap<String, Object> fromForm(List<StepParameter> parameters, JSONObject form) {
         return collect(parameters, name -> form.has(name) ? form.getString(name) : null);

@@ -25,8 +25,8 @@ final class TopologyExecution extends EngineExecution {
 
     private static final long serialVersionUID = 1L;
 
-    static final String PROVISION = "nestedProvision";
-    static final String TEARDOWN = "nestedTeardown";
+    static final String PROVISION = EngineArguments.PROVISION;
+    static final String TEARDOWN = EngineArguments.TEARDOWN;
 
     enum Phase { PROVISIONING, BODY, TEARING_DOWN }
 

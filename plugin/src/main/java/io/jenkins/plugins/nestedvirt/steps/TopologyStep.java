@@ -21,7 +21,7 @@ public final class TopologyStep extends EngineStep {
 
     @Override
     public StepExecution start(StepContext context) throws Exception {
-        return new TopologyExecution(context, EngineArguments.plain(getArguments()));
+        return new TopologyExecution(context, arguments().copy());
     }
 
     @Extension

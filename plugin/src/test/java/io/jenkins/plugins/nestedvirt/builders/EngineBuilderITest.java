@@ -11,6 +11,7 @@ import io.github.nestedvirt.steps.StepParameter;
 import io.github.nestedvirt.trend.BaselineChoice;
 import io.github.nestedvirt.trend.GateStatus;
 import io.jenkins.plugins.nestedvirt.results.QualityGateSettings;
+import io.jenkins.plugins.nestedvirt.steps.StepArguments;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,7 +36,7 @@ class EngineBuilderITest {
             QualityGateSettings gate = new QualityGateSettings(BaselineChoice.MEDIAN_OF_LAST_N, 5, 0,
                     GateStatus.FAILURE);
             gate.setLastBuilds(7);
-            builder.configure(arguments, gate);
+            builder.configure(new StepArguments(arguments, gate));
             FreeStyleProject project = j.createFreeStyleProject();
             project.getBuildersList().add(builder);
 
