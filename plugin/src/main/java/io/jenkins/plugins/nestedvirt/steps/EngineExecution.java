@@ -36,6 +36,10 @@ abstract class EngineExecution extends StepExecution {
     private EngineRun engine;
     /** Why the engine was asked to stop, or null: the step then ends with this cause. */
     private Throwable stopCause;
+    /** A stop that came while the engine was starting, to be sent once it is known. */
+    private boolean stopPending;
+    /** True while an engine start is on its way (between {@link #launch} and its record). */
+    private transient boolean launching;
     private transient long delay;
     private transient ScheduledFuture<?> next;
     private transient boolean offlineReported;
@@ -50,6 +54,19 @@ abstract class EngineExecution extends StepExecution {
     /** Called when something went wrong outside the engine (the agent, the controller). */
     abstract void engineFailed(Throwable failure);
 
+    /**
+     * Called after a restart when no engine is known although one should run: the controller
+     * stopped between starting an engine and recording it.
+     */
+    abstract void launchLost();
+
+    /** What to tell the user when an engine start was lost to a restart. */
+    static String lostLaunch(String step) {
+        return "the controller restarted while " + step + " was starting its engine; if it started, its run"
+                + " directory is under WORKSPACE@tmp/nested-virt on the agent: remove what it recorded with"
+                + " nestedTeardown(topology: 'THAT DIRECTORY')";
+    }
+
     synchronized EngineRun engine() {
         return engine;
     }
@@ -60,6 +77,9 @@ abstract class EngineExecution extends StepExecution {
 
     /** Starts {@code step} on the step's agent in the background and watches it. */
     final void launch(String step, Map<String, Object> arguments) {
+        synchronized (this) {
+            launching = true;
+        }
         Timer.get().submit(() -> {
             try {
                 FilePath workspace = getContext().get(FilePath.class);
@@ -68,15 +88,20 @@ abstract class EngineExecution extends StepExecution {
                 Throwable stopped;
                 synchronized (this) {
                     engine = started;
+                    launching = false;
                     delay = MIN_DELAY_MS;
                     schedule(0);
-                    stopped = stopCause;
+                    stopped = stopPending ? stopCause : null;
+                    stopPending = false;
                 }
                 if (stopped != null) {
                     // Asked to stop while the engine was starting: stop it now it is known.
                     stopEngine(stopped);
                 }
             } catch (Exception | LinkageError e) {
+                synchronized (this) {
+                    launching = false;
+                }
                 engineFailed(e);
             }
         });
@@ -84,11 +109,16 @@ abstract class EngineExecution extends StepExecution {
 
     @Override
     public void onResume() {
+        boolean watching;
         synchronized (this) {
-            if (engine != null) {
+            watching = engine != null;
+            if (watching) {
                 delay = MIN_DELAY_MS;
                 schedule(0);
             }
+        }
+        if (!watching) {
+            launchLost();
         }
     }
 
@@ -103,9 +133,10 @@ abstract class EngineExecution extends StepExecution {
             if (stopCause == null) {
                 stopCause = cause;
             }
-        }
-        if (running == null) {
-            return;
+            if (running == null) {
+                stopPending = launching;
+                return;
+            }
         }
         Timer.get().submit(() -> {
             try {
@@ -165,6 +196,7 @@ abstract class EngineExecution extends StepExecution {
             }
             backOff(!progress.log().isEmpty() || progress.moreLog());
         } catch (InterruptedException e) {
+            backOff(false);
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             // A passing channel failure: look again later rather than failing a long run.

@@ -79,6 +79,11 @@ final class EngineStepExecution extends EngineExecution {
     }
 
     @Override
+    void launchLost() {
+        getContext().onFailure(new AbortException(lostLaunch(step)));
+    }
+
+    @Override
     public void stop(Throwable cause) throws Exception {
         // The engine removes its guests and exits; the watch then completes the step.
         stopEngine(cause);

@@ -121,6 +121,17 @@ final class TopologyExecution extends EngineExecution {
     }
 
     @Override
+    synchronized void launchLost() {
+        switch (phase) {
+            case PROVISIONING -> getContext().onFailure(new AbortException(lostLaunch(PROVISION)));
+            // Removing is idempotent: start the teardown again.
+            case TEARING_DOWN -> tearDown();
+            // The body is resumed by Pipeline; its end starts the teardown.
+            case BODY -> { }
+        }
+    }
+
+    @Override
     public synchronized void stop(Throwable cause) {
         switch (phase) {
             case PROVISIONING -> stopEngine(cause);
