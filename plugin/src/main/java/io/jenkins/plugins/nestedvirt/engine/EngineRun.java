@@ -101,7 +101,10 @@ public final class EngineRun implements Serializable {
         if (junit == null) {
             return false;
         }
-        target.getParent().mkdirs();
+        FilePath folder = target.getParent();
+        if (folder != null) {
+            folder.mkdirs();
+        }
         new FilePath(dir.getChannel(), junit).copyTo(target);
         return true;
     }

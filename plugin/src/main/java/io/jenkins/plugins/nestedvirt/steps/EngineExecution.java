@@ -1,5 +1,6 @@
 package io.jenkins.plugins.nestedvirt.steps;
 
+import hudson.AbortException;
 import hudson.FilePath;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.nestedvirt.engine.EngineProgress;
@@ -67,6 +68,15 @@ abstract class EngineExecution extends StepExecution {
                 + " nestedTeardown(topology: 'THAT DIRECTORY')";
     }
 
+    /** A context object the descriptor declares as required, so Pipeline guarantees it is there. */
+    final <T> T required(Class<T> type) throws IOException, InterruptedException {
+        T value = getContext().get(type);
+        if (value == null) {
+            throw new AbortException(type.getSimpleName() + " missing: nested-virt steps run inside node { }");
+        }
+        return value;
+    }
+
     synchronized EngineRun engine() {
         return engine;
     }
@@ -82,8 +92,8 @@ abstract class EngineExecution extends StepExecution {
         }
         Timer.get().submit(() -> {
             try {
-                FilePath workspace = getContext().get(FilePath.class);
-                TaskListener listener = getContext().get(TaskListener.class);
+                FilePath workspace = required(FilePath.class);
+                TaskListener listener = required(TaskListener.class);
                 EngineRun started = EngineRun.start(workspace, step, arguments, Map.of(), listener);
                 Throwable stopped;
                 synchronized (this) {
@@ -140,7 +150,7 @@ abstract class EngineExecution extends StepExecution {
         }
         Timer.get().submit(() -> {
             try {
-                TaskListener listener = getContext().get(TaskListener.class);
+                TaskListener listener = required(TaskListener.class);
                 listener.getLogger().println("[nested-virt] stopping the engine (" + cause + "); it removes its guests");
                 running.stop(STOP_GRACE);
             } catch (Exception e) {
@@ -170,7 +180,7 @@ abstract class EngineExecution extends StepExecution {
             return;
         }
         try {
-            TaskListener listener = getContext().get(TaskListener.class);
+            TaskListener listener = required(TaskListener.class);
             EngineProgress progress;
             try {
                 progress = running.look(listener);

@@ -34,7 +34,7 @@ final class EngineStepExecution extends EngineExecution {
 
     @Override
     public boolean start() throws Exception {
-        EnvVars env = getContext().get(EnvVars.class);
+        EnvVars env = required(EnvVars.class);
         TreeMap<String, Object> effective = EngineArguments.withTopologyFrom(step, arguments,
                 env.get(EngineArguments.TOPOLOGY_VARIABLE));
         // The engine's own check, before anything runs: a wrong parameter fails the step here,
@@ -46,11 +46,11 @@ final class EngineStepExecution extends EngineExecution {
 
     @Override
     void engineExited(EngineRun run, int exitCode, String why) throws Exception {
-        TaskListener listener = getContext().get(TaskListener.class);
+        TaskListener listener = required(TaskListener.class);
         boolean provision = EngineArguments.PROVISION.equals(step);
         try {
             run.deleteSecrets();
-            ResultPublisher.publish(getContext().get(Run.class), getContext().get(FilePath.class), run,
+            ResultPublisher.publish(required(Run.class), required(FilePath.class), run,
                     EngineArguments.resultsId(step, arguments), qualityGate, listener);
             if (provision) {
                 listener.getLogger().println("[nested-virt] topology recorded in " + run.path()

@@ -143,7 +143,7 @@ final class TopologyExecution extends EngineExecution {
 
     private void log(String message) {
         try {
-            getContext().get(TaskListener.class).getLogger().println("[nested-virt] " + TopologyStep.NAME + ": "
+            required(TaskListener.class).getLogger().println("[nested-virt] " + TopologyStep.NAME + ": "
                     + message);
         } catch (Exception e) {
             // The log is a courtesy here; the work goes on without it.
