@@ -2,6 +2,7 @@ package io.github.nestedvirt.bench;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.github.nestedvirt.host.CommandResult;
 import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
@@ -85,11 +86,11 @@ public final class NetworkThroughput {
 
         /** The keys of a plan entry (and of a Pipeline step); all but {@code address} are optional. */
         @JsonCreator
-        public static Parameters fromPlan(@JsonProperty(value = "address", required = true) String address,
-                @JsonProperty("tool") String tool, @JsonProperty("test") String test,
-                @JsonProperty("port") Integer port, @JsonProperty("seconds") Integer seconds,
-                @JsonProperty("warmups") Integer warmups, @JsonProperty("runs") Integer runs,
-                @JsonProperty("maxRuns") Integer maxRuns) {
+        public static Parameters fromPlan(@JsonProperty(value = "address", required = true) @JsonPropertyDescription("The address of L0 (where the server runs) as the measured host reaches it, e.g. 192.168.122.1 from a guest.") String address,
+                @JsonProperty("tool") @JsonPropertyDescription("iperf3 or netperf. Default: iperf3.") String tool, @JsonProperty("test") @JsonPropertyDescription("stream (throughput) or rr (request/response, netperf only). Default: stream.") String test,
+                @JsonProperty("port") @JsonPropertyDescription("The server's port; 0 for the tool's default. Default: 0.") Integer port, @JsonProperty("seconds") @JsonPropertyDescription("Length of one run. Default: 10.") Integer seconds,
+                @JsonProperty("warmups") @JsonPropertyDescription("Runs made first and not counted. Default: 1.") Integer warmups, @JsonProperty("runs") @JsonPropertyDescription("Measured runs always made. Default: 5.") Integer runs,
+                @JsonProperty("maxRuns") @JsonPropertyDescription("Cap on measured runs while the results vary by 2.5% or more. Default: 2 x runs.") Integer maxRuns) {
             int min = runs == null ? 5 : runs;
             return new Parameters(named(Tool.class, "tool", tool == null ? "iperf3" : tool),
                     named(Test.class, "test", test == null ? "stream" : test), address, port == null ? 0 : port,
