@@ -2,6 +2,7 @@ package io.github.nestedvirt.cli;
 
 import io.github.nestedvirt.lifecycle.LibvirtErrorOutput;
 import io.github.nestedvirt.rundir.EngineLog;
+import io.github.nestedvirt.rundir.EngineState;
 import io.github.nestedvirt.rundir.RunDirectory;
 import io.github.nestedvirt.rundir.StepRequest;
 import io.github.nestedvirt.steps.BoundStep;
@@ -40,6 +41,15 @@ final class ExecCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LibvirtErrorOutput.silence();
         RunDirectory dir = RunDirectory.open(runDir);
+        EngineState state = dir.state();
+        if (state.status() == EngineState.Status.EXITED || state.status() == EngineState.Status.VANISHED) {
+            // its files (above all topology.json) belong to that earlier engine
+            throw new IllegalArgumentException("--run-dir: " + dir.describe(state) + "; give each step a new run directory");
+        }
+        if (state.status() == EngineState.Status.RUNNING && state.pid().getAsLong() != ProcessHandle.current().pid()) {
+            throw new IllegalArgumentException("--run-dir: " + dir.describe(state) + "; follow it with 'nvmx attach "
+                    + dir.path() + "'");
+        }
         dir.writePid(ProcessHandle.current());
         int code;
         try (EngineLog log = EngineLog.open(dir)) {

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The steps of a {@code nestedTopology} block as separate {@code nvmx exec} processes would run
- * them: provision a real TCG L1 and leave it up, measure on it from a later exec that finds it
- * through the topology's run directory, tear it down from a third.
+ * them: provision a real TCG L1 and leave it up, measure and watch it from later execs that find
+ * it through the topology's run directory, tear it down from a last one.
  */
 @Tag("libvirt")
 class NvmxExecL1Test {
@@ -58,6 +58,17 @@ class NvmxExecL1Test {
             });
             String address = ProvisionedTopology.read(topology.path()).guest(name).address();
             assertThat(run.fingerprint()).anySatisfy(facts -> assertThat(facts.host()).contains(address));
+
+            RunDirectory stress = RunDirectory.create(temp.resolve("stress"));
+            stress.writeRequest(new StepRequest("nestedStress", Map.of("topology", topology.path().toString(),
+                    "seconds", 4, "intervalSeconds", 2, "probeTimeoutSeconds", 2)));
+            NvmxCall watch = NvmxCall.of("exec", "--run-dir", stress.path().toString());
+
+            assertThat(watch.exitCode()).as(Files.readString(stress.logFile())).isEqualTo(ExitCode.OK);
+            Run watched = ResultJson.readRun(Files.readAllBytes(stress.resultFile()), stress.resultFile().toString());
+            assertThat(watched.measurements()).isNotEmpty()
+                    .allSatisfy(m -> assertThat(m.benchmark()).isEqualTo("stability"))
+                    .anySatisfy(m -> assertThat(m.level()).isEqualTo(Level.L1));
         } finally {
             RunDirectory teardown = RunDirectory.create(temp.resolve("teardown"));
             teardown.writeRequest(new StepRequest("nestedTeardown", Map.of("topology", topology.path().toString())));

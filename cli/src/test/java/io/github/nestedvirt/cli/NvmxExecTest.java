@@ -69,6 +69,39 @@ class NvmxExecTest {
     }
 
     @Test
+    void preflightOfThisMachineWritesItsReportAndExitsAsTheFindingsSay() throws Exception {
+        RunDirectory dir = RunDirectory.create(temp.resolve("preflight"));
+        dir.writeRequest(new StepRequest("nestedPreflight", Map.of("probeTimeoutSeconds", 10)));
+
+        NvmxCall call = NvmxCall.of("exec", "--run-dir", dir.path().toString());
+
+        JsonNode report = ResultJson.mapper().readTree(dir.resultFile().toFile());
+        assertThat(report.at("/facts/level").asText()).isEqualTo("L0");
+        boolean blocking = false;
+        for (JsonNode finding : report.get("findings")) {
+            blocking |= finding.get("severity").asText().equals("FAIL");
+        }
+        assertThat(call.exitCode()).as(Files.readString(dir.logFile()))
+                .isEqualTo(blocking ? ExitCode.PREFLIGHT_FAILED : ExitCode.OK);
+        assertThat(Files.readString(dir.logFile())).contains(report.at("/facts/kernel").asText());
+    }
+
+    @Test
+    void aRunDirectoryIsRunOnceAndItsFilesAreLeftAsTheyWere() throws Exception {
+        RunDirectory dir = RunDirectory.create(temp.resolve("once"));
+        dir.writeRequest(new StepRequest("nestedGuestfish", Map.of("runz", 3)));
+        NvmxCall.of("exec", "--run-dir", dir.path().toString());
+        String log = Files.readString(dir.logFile());
+
+        NvmxCall again = NvmxCall.of("exec", "--run-dir", dir.path().toString());
+
+        assertThat(again.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(again.err()).contains("the engine exited with code 2").contains("give each step a new run directory");
+        assertThat(Files.readString(dir.logFile())).isEqualTo(log);
+        assertThat(Files.readString(dir.exitFile()).trim()).isEqualTo("2");
+    }
+
+    @Test
     void aMisspelledArgumentIsBadInputNamingStepAndParameterInTheLog() throws Exception {
         RunDirectory dir = RunDirectory.create(temp.resolve("bad"));
         dir.writeRequest(new StepRequest("nestedGuestfish", Map.of("runz", 3)));
