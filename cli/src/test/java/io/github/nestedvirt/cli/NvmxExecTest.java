@@ -138,7 +138,7 @@ class NvmxExecTest {
         dir.writeRequest(new StepRequest("nestedIoBench", Map.of("paths", List.of(tree.toString()), "warmups", 0,
                 "runs", 1, "maxRuns", 1)));
 
-        long pid = EngineLauncher.startDetached(engine(), dir);
+        long pid = EngineLauncher.startDetached(engine(), dir, null);
 
         assertThat(dir.state().status()).isEqualTo(EngineState.Status.RUNNING);
         assertThat(dir.state().pid()).hasValue(pid);
@@ -150,6 +150,21 @@ class NvmxExecTest {
         long length = Files.size(dir.logFile());
         NvmxCall fromOffset = NvmxCall.of("attach", dir.path().toString(), "--from", String.valueOf(length - 17));
         assertThat(fromOffset.out()).isEqualTo("nvmx: exit code 0\n".substring(1));
+    }
+
+    @Test
+    void relativePathsInTheArgumentsResolveInTheEnginesWorkingDirectory() throws Exception {
+        Path workspace = Files.createDirectories(temp.resolve("workspace"));
+        Files.writeString(workspace.resolve("lab.yaml"), "l1:\n  - name: l1a\n    memroy: 2G\n");
+        RunDirectory dir = RunDirectory.create(temp.resolve("relative"));
+        dir.writeRequest(new StepRequest("nestedProvision", Map.of("file", "lab.yaml")));
+
+        EngineLauncher.startDetached(engine(), dir, workspace);
+
+        NvmxCall attach = NvmxCall.of("attach", dir.path().toString());
+        assertThat(attach.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
+        // the file was found and read: what is wrong is its content
+        assertThat(attach.out()).contains("nvmx: nestedProvision: file: lab.yaml:3:5: l1[0]: unknown key 'memroy'");
     }
 
     @Test
@@ -197,7 +212,7 @@ class NvmxExecTest {
         RunDirectory dir = RunDirectory.create(temp.resolve(name));
         dir.writeRequest(new StepRequest("nestedNetperf", Map.of("address", "127.0.0.1", "port", PORT, "seconds", 120,
                 "warmups", 0, "runs", 1, "maxRuns", 1)));
-        EngineLauncher.startDetached(engine(), dir);
+        EngineLauncher.startDetached(engine(), dir, null);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (processesOnPort().stream().noneMatch(line -> line.contains(" iperf3 -c "))) {
             assertThat(dir.state().status()).as(Files.readString(dir.logFile())).isEqualTo(EngineState.Status.RUNNING);

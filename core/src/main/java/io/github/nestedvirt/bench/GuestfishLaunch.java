@@ -69,10 +69,22 @@ public final class GuestfishLaunch {
 
         /** The keys of a plan entry (and of a Pipeline step); every key is optional. */
         @JsonCreator
-        public static Parameters fromPlan(@JsonProperty("warmups") @JsonPropertyDescription("Launches made first and not counted (the first builds the appliance cache). Default: 1.") Integer warmups, @JsonProperty("runs") @JsonPropertyDescription("Measured launches always made. Default: 10.") Integer runs,
-                @JsonProperty("maxRuns") @JsonPropertyDescription("Cap on measured launches while the times vary by 2.5% or more. Default: 2 x runs.") Integer maxRuns, @JsonProperty("backend") @JsonPropertyDescription("LIBGUESTFS_BACKEND, e.g. direct or libvirt. Default: unset.") String backend,
-                @JsonProperty("backendSettings") @JsonPropertyDescription("LIBGUESTFS_BACKEND_SETTINGS, e.g. force_tcg where KVM is unusable. Default: unset.") String backendSettings,
-                @JsonProperty("timeoutSeconds") @JsonPropertyDescription("How long one launch may take. Default: 600.") Integer timeoutSeconds) {
+        public static Parameters fromPlan(
+                @JsonPropertyDescription("Launches made first and not counted (the first builds the"
+                        + " appliance cache). Default: 1.")
+                @JsonProperty("warmups") Integer warmups,
+                @JsonPropertyDescription("Measured launches always made. Default: 10.")
+                @JsonProperty("runs") Integer runs,
+                @JsonPropertyDescription("Cap on measured launches while the times vary by 2.5% or more."
+                        + " Default: 2 x runs.")
+                @JsonProperty("maxRuns") Integer maxRuns,
+                @JsonPropertyDescription("LIBGUESTFS_BACKEND, e.g. direct or libvirt. Default: unset.")
+                @JsonProperty("backend") String backend,
+                @JsonPropertyDescription("LIBGUESTFS_BACKEND_SETTINGS, e.g. force_tcg where KVM is"
+                        + " unusable. Default: unset.")
+                @JsonProperty("backendSettings") String backendSettings,
+                @JsonPropertyDescription("How long one launch may take. Default: 600.")
+                @JsonProperty("timeoutSeconds") Integer timeoutSeconds) {
             int min = runs == null ? 10 : runs;
             return new Parameters(warmups == null ? 1 : warmups, min, maxRuns == null ? 2 * min : maxRuns, backend,
                     backendSettings, Duration.ofSeconds(timeoutSeconds == null ? 600 : timeoutSeconds));

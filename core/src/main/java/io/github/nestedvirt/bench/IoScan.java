@@ -74,10 +74,23 @@ public final class IoScan {
 
         /** The keys of a plan entry (and of a Pipeline step); every key is optional. */
         @JsonCreator
-        public static Parameters fromPlan(@JsonProperty("paths") @JsonPropertyDescription("Directories on the host whose files are hashed. Default: [/].") List<String> paths, @JsonProperty("xdev") @JsonPropertyDescription("Stay on the file system of each path (find -xdev). Default: true.") Boolean xdev,
-                @JsonProperty("dropCaches") @JsonPropertyDescription("Drop the page cache before each run (needs root on the host). Default: false.") Boolean dropCaches, @JsonProperty("warmups") @JsonPropertyDescription("Runs made first and not counted. Default: 1.") Integer warmups,
-                @JsonProperty("runs") @JsonPropertyDescription("Measured runs always made. Default: 3.") Integer runs, @JsonProperty("maxRuns") @JsonPropertyDescription("Cap on measured runs while the times vary by 2.5% or more. Default: 2 x runs.") Integer maxRuns,
-                @JsonProperty("timeoutSeconds") @JsonPropertyDescription("How long one run may take. Default: 3600.") Integer timeoutSeconds) {
+        public static Parameters fromPlan(
+                @JsonPropertyDescription("Directories on the host whose files are hashed. Default: [/].")
+                @JsonProperty("paths") List<String> paths,
+                @JsonPropertyDescription("Stay on the file system of each path (find -xdev). Default: true.")
+                @JsonProperty("xdev") Boolean xdev,
+                @JsonPropertyDescription("Drop the page cache before each run (needs root on the host)."
+                        + " Default: false.")
+                @JsonProperty("dropCaches") Boolean dropCaches,
+                @JsonPropertyDescription("Runs made first and not counted. Default: 1.")
+                @JsonProperty("warmups") Integer warmups,
+                @JsonPropertyDescription("Measured runs always made. Default: 3.")
+                @JsonProperty("runs") Integer runs,
+                @JsonPropertyDescription("Cap on measured runs while the times vary by 2.5% or more."
+                        + " Default: 2 x runs.")
+                @JsonProperty("maxRuns") Integer maxRuns,
+                @JsonPropertyDescription("How long one run may take. Default: 3600.")
+                @JsonProperty("timeoutSeconds") Integer timeoutSeconds) {
             int min = runs == null ? 3 : runs;
             return new Parameters(paths == null ? List.of("/") : paths, xdev == null || xdev,
                     Boolean.TRUE.equals(dropCaches), warmups == null ? 1 : warmups, min,

@@ -99,13 +99,34 @@ public final class KernelBuild {
 
         /** The keys of a plan entry (and of a Pipeline step); all but {@code source} are optional. */
         @JsonCreator
-        public static Parameters fromPlan(@JsonProperty(value = "source", required = true) @JsonPropertyDescription("The kernel source on the measured host: a tarball path, an http(s) URL of one, or an unpacked tree (absolute).") String source,
-                @JsonProperty("workDir") @JsonPropertyDescription("Absolute directory on the host to unpack and build in. Default: /var/tmp/nvmx-kernel.") String workDir, @JsonProperty("config") @JsonPropertyDescription("tinyconfig, defconfig, allnoconfig, or the absolute path of a .config on the host. Default: defconfig.") String config,
-                @JsonProperty("debugOff") @JsonPropertyDescription("Turn the configuration's debug options off before building. Default: true.") Boolean debugOff, @JsonProperty("jobs") @JsonPropertyDescription("make -j; 0 for one job per CPU of the host. Default: 0.") Integer jobs,
-                @JsonProperty("dropCaches") @JsonPropertyDescription("Drop the page cache before each build (needs root on the host). Default: false.") Boolean dropCaches, @JsonProperty("warmups") @JsonPropertyDescription("Builds made first and not counted. Default: 0.") Integer warmups,
-                @JsonProperty("runs") @JsonPropertyDescription("Measured builds always made. Default: 3.") Integer runs, @JsonProperty("maxRuns") @JsonPropertyDescription("Cap on measured builds while the times vary by 2.5% or more. Default: 2 x runs.") Integer maxRuns,
-                @JsonProperty("prepareTimeoutMinutes") @JsonPropertyDescription("How long fetching and unpacking the source may take. Default: 60.") Integer prepareTimeoutMinutes,
-                @JsonProperty("timeoutMinutes") @JsonPropertyDescription("How long one build may take. Default: 360.") Integer timeoutMinutes) {
+        public static Parameters fromPlan(
+                @JsonPropertyDescription("The kernel source on the measured host: a tarball path, an"
+                        + " http(s) URL of one, or an unpacked tree (absolute).")
+                @JsonProperty(value = "source", required = true) String source,
+                @JsonPropertyDescription("Absolute directory on the host to unpack and build in. Default:"
+                        + " /var/tmp/nvmx-kernel.")
+                @JsonProperty("workDir") String workDir,
+                @JsonPropertyDescription("tinyconfig, defconfig, allnoconfig, or the absolute path of a"
+                        + " .config on the host. Default: defconfig.")
+                @JsonProperty("config") String config,
+                @JsonPropertyDescription("Turn the configuration's debug options off before building. Default: true.")
+                @JsonProperty("debugOff") Boolean debugOff,
+                @JsonPropertyDescription("make -j; 0 for one job per CPU of the host. Default: 0.")
+                @JsonProperty("jobs") Integer jobs,
+                @JsonPropertyDescription("Drop the page cache before each build (needs root on the host)."
+                        + " Default: false.")
+                @JsonProperty("dropCaches") Boolean dropCaches,
+                @JsonPropertyDescription("Builds made first and not counted. Default: 0.")
+                @JsonProperty("warmups") Integer warmups,
+                @JsonPropertyDescription("Measured builds always made. Default: 3.")
+                @JsonProperty("runs") Integer runs,
+                @JsonPropertyDescription("Cap on measured builds while the times vary by 2.5% or more."
+                        + " Default: 2 x runs.")
+                @JsonProperty("maxRuns") Integer maxRuns,
+                @JsonPropertyDescription("How long fetching and unpacking the source may take. Default: 60.")
+                @JsonProperty("prepareTimeoutMinutes") Integer prepareTimeoutMinutes,
+                @JsonPropertyDescription("How long one build may take. Default: 360.")
+                @JsonProperty("timeoutMinutes") Integer timeoutMinutes) {
             int min = runs == null ? 3 : runs;
             return new Parameters(source, workDir == null ? "/var/tmp/nvmx-kernel" : workDir,
                     config == null ? "defconfig" : config, debugOff == null || debugOff, jobs == null ? 0 : jobs,

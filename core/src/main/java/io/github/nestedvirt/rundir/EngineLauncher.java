@@ -23,7 +23,16 @@ public final class EngineLauncher {
 
     /** Starts {@code java -jar nvmxJar exec --run-dir DIR} in its own session; returns its pid. */
     public static long startDetached(Path javaExecutable, Path nvmxJar, RunDirectory dir) throws IOException {
-        return startDetached(List.of(javaExecutable.toString(), "-jar", nvmxJar.toString()), dir);
+        return startDetached(List.of(javaExecutable.toString(), "-jar", nvmxJar.toString()), dir, null);
+    }
+
+    /**
+     * {@link #startDetached(Path, Path, RunDirectory)} in {@code workingDirectory}, e.g. the build's
+     * workspace, against which relative paths in the arguments (a topology {@code file}) resolve.
+     */
+    public static long startDetached(Path javaExecutable, Path nvmxJar, RunDirectory dir, Path workingDirectory)
+            throws IOException {
+        return startDetached(List.of(javaExecutable.toString(), "-jar", nvmxJar.toString()), dir, workingDirectory);
     }
 
     /**
@@ -33,8 +42,9 @@ public final class EngineLauncher {
      * what the JVM itself prints, e.g. when it cannot start). The request must be written first.
      *
      * @param engine the command that runs {@code nvmx}, e.g. {@code [java, -jar, nvmx.jar]}
+     * @param workingDirectory the engine's working directory, or null for the caller's
      */
-    public static long startDetached(List<String> engine, RunDirectory dir) throws IOException {
+    public static long startDetached(List<String> engine, RunDirectory dir, Path workingDirectory) throws IOException {
         if (!dir.specFile().toFile().exists()) {
             throw new IOException(dir.specFile() + ": write the request before starting the engine");
         }
@@ -43,6 +53,7 @@ public final class EngineLauncher {
         command.addAll(engine);
         command.addAll(List.of("exec", "--run-dir", dir.path().toString()));
         Process process = new ProcessBuilder(command)
+                .directory(workingDirectory == null ? null : workingDirectory.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.logFile().toFile()))
                 .redirectErrorStream(true)

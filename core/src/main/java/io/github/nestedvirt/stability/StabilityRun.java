@@ -75,10 +75,16 @@ public final class StabilityRun {
 
         /** The keys of a plan entry (and of a Pipeline step); every key is optional. */
         @JsonCreator
-        public static Parameters fromPlan(@JsonProperty("seconds") @JsonPropertyDescription("How long the guests are watched. Default: 600.") Integer seconds,
-                @JsonProperty("intervalSeconds") @JsonPropertyDescription("Time between two probe rounds over all guests. Default: 30.") Integer intervalSeconds,
-                @JsonProperty("probeTimeoutSeconds") @JsonPropertyDescription("How long one guest may take to answer a probe before it counts as unresponsive. Default: 20, at most the interval.") Integer probeTimeoutSeconds,
-                @JsonProperty("parallelism") @JsonPropertyDescription("Guests probed at the same time. Default: 8.") Integer parallelism) {
+        public static Parameters fromPlan(
+                @JsonPropertyDescription("How long the guests are watched. Default: 600.")
+                @JsonProperty("seconds") Integer seconds,
+                @JsonPropertyDescription("Time between two probe rounds over all guests. Default: 30.")
+                @JsonProperty("intervalSeconds") Integer intervalSeconds,
+                @JsonPropertyDescription("How long one guest may take to answer a probe before it counts"
+                        + " as unresponsive. Default: 20, at most the interval.")
+                @JsonProperty("probeTimeoutSeconds") Integer probeTimeoutSeconds,
+                @JsonPropertyDescription("Guests probed at the same time. Default: 8.")
+                @JsonProperty("parallelism") Integer parallelism) {
             int interval = intervalSeconds == null ? 30 : intervalSeconds;
             return new Parameters(seconds == null ? 600 : seconds, interval,
                     probeTimeoutSeconds == null ? Math.min(20, interval) : probeTimeoutSeconds,

@@ -160,13 +160,22 @@ public final class StepCatalog {
             throw new StepArgumentException(step, "l1", "missing; give the L1 guests inline (l1: [[name: 'l1a', ...]]) "
                     + "or a topology file with 'file'");
         }
-        try {
-            Topology topology = parameters.file() != null ? new TopologyReader().read(Path.of(parameters.file()))
-                    : new TopologyReader().fromMap(inline, step);
-            return new ProvisionSpec(topology, Duration.ofHours(parameters.expiresHours()));
-        } catch (PlanException e) {
-            throw failure(step, e);
+        Topology topology;
+        if (parameters.file() != null) {
+            try {
+                topology = new TopologyReader().read(Path.of(parameters.file()));
+            } catch (PlanException e) {
+                // the reader names the file, line and key inside it
+                throw new StepArgumentException(step, "file", e.getMessage(), e);
+            }
+        } else {
+            try {
+                topology = new TopologyReader().fromMap(inline, step);
+            } catch (PlanException e) {
+                throw failure(step, e);
+            }
         }
+        return new ProvisionSpec(topology, Duration.ofHours(parameters.expiresHours()));
     }
 
     private static <T> T read(String step, Map<String, Object> values, Class<T> type) {
