@@ -11,10 +11,14 @@ import io.github.nestedvirt.provision.TestTopology;
 import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.result.ResultJson;
 import io.github.nestedvirt.result.Run;
+import io.github.nestedvirt.rundir.EngineLauncher;
+import io.github.nestedvirt.rundir.EngineState;
 import io.github.nestedvirt.rundir.RunDirectory;
 import io.github.nestedvirt.rundir.StepRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -76,6 +80,36 @@ class NvmxExecL1Test {
             assertThat(call.exitCode()).as(Files.readString(teardown.logFile())).isEqualTo(ExitCode.OK);
         }
         assertThat(TopologyRecord.read(topology.path()).resources())
+                .allSatisfy(r -> assertThat(r.state()).isEqualTo(Resource.State.REMOVED));
+        try (LibvirtSession libvirt = LibvirtSession.open("qemu:///system")) {
+            assertThat(libvirt.find(name)).isEmpty();
+        }
+    }
+
+    @Test
+    void sigtermWhileTheGuestBootsRemovesItAndTheEngineStillWritesExit() throws Exception {
+        TestGuestImage image = NvmxProvisionTest.realGuestImage(temp);
+        String name = NvmxProvisionTest.guestName();
+        Path topologyFile = Files.writeString(temp.resolve("lab.yaml"), TestTopology.yaml(List.of(name), image, "", temp));
+        RunDirectory topology = RunDirectory.create(temp.resolve(name));
+        topology.writeRequest(new StepRequest("nestedProvision", Map.of("file", topologyFile.toString())));
+        EngineLauncher.startDetached(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Nvmx.class.getName()), topology, null);
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!Files.readString(topology.logFile()).contains(name + ": started, waiting for its address")) {
+            assertThat(topology.state().status()).as(Files.readString(topology.logFile()))
+                    .isEqualTo(EngineState.Status.RUNNING);
+            assertThat(Instant.now()).as("the guest was started").isBefore(deadline);
+            Thread.sleep(100);
+        }
+
+        EngineLauncher.stop(topology, Duration.ofSeconds(60));
+
+        EngineState state = topology.state();
+        assertThat(state.status()).as(Files.readString(topology.logFile())).isEqualTo(EngineState.Status.EXITED);
+        assertThat(state.exitCode()).hasValue(ExitCode.INTERRUPTED);
+        assertThat(topology.path().resolve(ProvisionedTopology.FILE_NAME)).doesNotExist();
+        assertThat(TopologyRecord.read(topology.path()).resources()).isNotEmpty()
                 .allSatisfy(r -> assertThat(r.state()).isEqualTo(Resource.State.REMOVED));
         try (LibvirtSession libvirt = LibvirtSession.open("qemu:///system")) {
             assertThat(libvirt.find(name)).isEmpty();

@@ -11,6 +11,7 @@ import io.github.nestedvirt.bench.KernelBuild;
 import io.github.nestedvirt.bench.NetworkThroughput;
 import io.github.nestedvirt.plan.PlanException;
 import io.github.nestedvirt.plan.StrictYaml;
+import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.stability.StabilityRun;
 import io.github.nestedvirt.topology.Topology;
 import io.github.nestedvirt.topology.TopologyReader;
@@ -133,7 +134,7 @@ public final class StepCatalog {
             throw new StepArgumentException(step, "guest", "needs 'topology', the run directory of the provisioned "
                     + "topology the guest belongs to (inside nestedTopology it is set for you)");
         }
-        if (where.level() != null && where.level() != io.github.nestedvirt.result.Level.L0 && where.topology() == null) {
+        if (where.level() != null && where.level() != Level.L0 && where.topology() == null) {
             throw new StepArgumentException(step, "level", where.level() + " needs 'topology', the run directory of a "
                     + "provisioned topology (run the step inside nestedTopology, or give it)");
         }
