@@ -9,6 +9,7 @@ import io.github.nestedvirt.steps.BoundStep;
 import io.github.nestedvirt.steps.StepCatalog;
 import io.github.nestedvirt.steps.StepParameter;
 import io.github.nestedvirt.steps.StepRunner;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ final class ExecCommand implements Callable<Integer> {
             // its files (above all topology.json) belong to that earlier engine
             throw new IllegalArgumentException("--run-dir: " + dir.describe(state) + "; give each step a new run directory");
         }
-        if (state.status() == EngineState.Status.RUNNING && state.pid().getAsLong() != ProcessHandle.current().pid()) {
+        if (state.status() == EngineState.Status.RUNNING && !isThisEngine(state.pid().getAsLong())) {
             throw new IllegalArgumentException("--run-dir: " + dir.describe(state) + "; follow it with 'nvmx attach "
                     + dir.path() + "'");
         }
@@ -59,16 +60,35 @@ final class ExecCommand implements Callable<Integer> {
                 log.info("nvmx: " + e.getMessage() + (e.getReason() == null ? "" : ": " + e.getReason()));
                 code = ExitCode.BAD_INPUT;
             } catch (Exception e) {
-                PrintWriter err = new PrintWriter(log.stream(), true);
-                code = ErrorHandler.report(e, err);
+                code = ErrorHandler.report(e, new PrintWriter(log.stream(), true));
+            } catch (Error e) {
+                // still write exit below: a caller must not take this for a killed engine
+                log.info("nvmx: internal error: " + e);
+                e.printStackTrace(log.stream());
+                code = ExitCode.INTERNAL_ERROR;
             } finally {
-                dir.deleteSecrets();
+                deleteSecrets(dir, log);
             }
             log.info("nvmx: exit code " + code);
             log.exited(code);
         }
         dir.writeExit(code);
         return code;
+    }
+
+    private static void deleteSecrets(RunDirectory dir, EngineLog log) {
+        try {
+            dir.deleteSecrets();
+        } catch (IOException e) {
+            log.info("nvmx: could not delete " + dir.path().resolve(RunDirectory.SECRETS) + ": " + e
+                    + "; delete it by hand");
+        }
+    }
+
+    /** The launcher wrote our pid, or that of setsid had setsid to fork (when started as a group leader). */
+    private static boolean isThisEngine(long pid) {
+        ProcessHandle self = ProcessHandle.current();
+        return pid == self.pid() || self.parent().map(ProcessHandle::pid).filter(parent -> parent == pid).isPresent();
     }
 
     private static int execute(RunDirectory dir, EngineLog log) throws Exception {
