@@ -104,6 +104,7 @@ final class ExecCommand implements Callable<Integer> {
         return switch (new StepRunner(dir, log).run(step)) {
             case OK -> ExitCode.OK;
             case BENCHMARK_FAILED -> ExitCode.BENCHMARK_FAILED;
+            case NOT_PROVISIONED -> ExitCode.HOST_UNREACHABLE;
             case PREFLIGHT_FAILED -> ExitCode.PREFLIGHT_FAILED;
             case CLEANUP_INCOMPLETE -> ExitCode.CLEANUP_INCOMPLETE;
             case INTERRUPTED -> ExitCode.INTERRUPTED;

@@ -115,4 +115,26 @@ class NvmxExecL1Test {
             assertThat(libvirt.find(name)).isEmpty();
         }
     }
+
+    @Test
+    void anL1KvmIntelSettingThatCannotBeMadeFailsTheStepAndRemovesTheGuest() throws Exception {
+        TestGuestImage image = NvmxProvisionTest.realGuestImage(temp);
+        String name = NvmxProvisionTest.guestName();
+        Path topologyFile = Files.writeString(temp.resolve("lab.yaml"), TestTopology.yaml(List.of(name), image, "", temp));
+        RunDirectory topology = RunDirectory.create(temp.resolve(name));
+        topology.writeRequest(new StepRequest("nestedTopology", Map.of("file", topologyFile.toString(),
+                "l1KvmIntel", Map.of("ept", 0))));
+
+        NvmxCall provision = NvmxCall.of("exec", "--run-dir", topology.path().toString());
+
+        // the test L1 has no kvm module at all: the switch is refused and said why
+        String log = Files.readString(topology.logFile());
+        assertThat(provision.exitCode()).as(log).isEqualTo(ExitCode.HOST_UNREACHABLE);
+        assertThat(log).contains("kvm_intel is not loaded").contains("removing what was created");
+        assertThat(TopologyRecord.read(topology.path()).resources()).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.state()).isEqualTo(Resource.State.REMOVED));
+        try (LibvirtSession libvirt = LibvirtSession.open("qemu:///system")) {
+            assertThat(libvirt.find(name)).isEmpty();
+        }
+    }
 }

@@ -176,7 +176,7 @@ public final class StepCatalog {
                 throw failure(step, e);
             }
         }
-        return new ProvisionSpec(topology, Duration.ofHours(parameters.expiresHours()));
+        return new ProvisionSpec(topology, Duration.ofHours(parameters.expiresHours()), parameters.l1KvmIntel());
     }
 
     private static <T> T read(String step, Map<String, Object> values, Class<T> type) {

@@ -6,6 +6,8 @@ public enum StepOutcome {
     OK,
     /** A benchmark failed; what it and the others measured was recorded. */
     BENCHMARK_FAILED,
+    /** The guests did not come up or could not be set up; what was created is removed. */
+    NOT_PROVISIONED,
     /** Preflight found a problem that makes results meaningless. */
     PREFLIGHT_FAILED,
     /** A teardown could not remove everything. */

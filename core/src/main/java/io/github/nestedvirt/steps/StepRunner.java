@@ -4,9 +4,13 @@ import io.github.nestedvirt.bench.GuestfishLaunch;
 import io.github.nestedvirt.bench.IoScan;
 import io.github.nestedvirt.bench.KernelBuild;
 import io.github.nestedvirt.bench.NetworkThroughput;
+import io.github.nestedvirt.facts.KvmParameters;
 import io.github.nestedvirt.facts.Preflight;
 import io.github.nestedvirt.facts.PreflightReport;
+import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.host.HostKeyPolicy;
+import io.github.nestedvirt.kvm.KvmModuleReload;
+import io.github.nestedvirt.kvm.RunningGuests;
 import io.github.nestedvirt.lifecycle.Lifecycle;
 import io.github.nestedvirt.lifecycle.Teardown;
 import io.github.nestedvirt.lifecycle.TeardownReport;
@@ -83,6 +87,9 @@ public final class StepRunner {
         try {
             ProvisionedTopology provisioned = new Provisioner(Provisioner.Settings.defaults().withLifetime(spec.expires()))
                     .provision(spec.topology(), lifecycle, log);
+            if (!spec.l1KvmIntel().isEmpty()) {
+                switchKvmIntel(provisioned, spec.l1KvmIntel());
+            }
             lifecycle.handOver();
             for (ProvisionedGuest guest : provisioned.guests()) {
                 log.info(guest.level() + " " + guest.name() + " is up at " + guest.address());
@@ -99,7 +106,27 @@ public final class StepRunner {
             if (e instanceof InterruptedException) {
                 return StepOutcome.INTERRUPTED;
             }
+            if (e instanceof HostException) {
+                return StepOutcome.NOT_PROVISIONED; // its message is logged above
+            }
             throw e;
+        }
+    }
+
+    /**
+     * Switches {@code kvm_intel} in every L1, e.g. {@code ept=0} for shadow-on-EPT. The L1s are fresh
+     * and run no guest yet, so nothing is stopped by the reload; the old values are not restored,
+     * since the L1s are thrown away at teardown.
+     */
+    private void switchKvmIntel(ProvisionedTopology provisioned, Map<String, String> parameters) throws Exception {
+        try (Hosts live = new Hosts(guestHosts(provisioned))) {
+            for (ProvisionedGuest guest : provisioned.guests()) {
+                if (guest.level() == Level.L1) {
+                    new KvmModuleReload(live.get(guest.name())).apply(KvmParameters.KVM_INTEL, parameters,
+                            new RunningGuests(List.of(), List.of()), false);
+                    log.info(guest.name() + ": kvm_intel now runs with " + parameters);
+                }
+            }
         }
     }
 
@@ -141,14 +168,22 @@ public final class StepRunner {
 
     /** This machine as L0, and every guest of the topology (by name) as SSH hosts. */
     private static Map<String, HostSpec> hosts(StepTarget target) throws java.io.IOException {
+        if (target.topology() == null) {
+            Map<String, HostSpec> hosts = new LinkedHashMap<>();
+            hosts.put(L0, HostSpec.local(Level.L0));
+            return hosts;
+        }
+        return guestHosts(ProvisionedTopology.read(Path.of(target.topology())));
+    }
+
+    /** This machine as L0, and every provisioned guest (by name) as an SSH host, an L2 through its L1. */
+    private static Map<String, HostSpec> guestHosts(ProvisionedTopology provisioned) {
         Map<String, HostSpec> hosts = new LinkedHashMap<>();
         hosts.put(L0, HostSpec.local(Level.L0));
-        if (target.topology() != null) {
-            for (ProvisionedGuest guest : ProvisionedTopology.read(Path.of(target.topology())).guests()) {
-                hosts.put(guest.name(), new HostSpec(guest.level(), false, new SshSpec(guest.address(), guest.port(),
-                        guest.user(), guest.identity(), guest.passphraseEnv(), guest.knownHosts(),
-                        guest.hostKeyPolicy() == HostKeyPolicy.RECORD_NEW, guest.via())));
-            }
+        for (ProvisionedGuest guest : provisioned.guests()) {
+            hosts.put(guest.name(), new HostSpec(guest.level(), false, new SshSpec(guest.address(), guest.port(),
+                    guest.user(), guest.identity(), guest.passphraseEnv(), guest.knownHosts(),
+                    guest.hostKeyPolicy() == HostKeyPolicy.RECORD_NEW, guest.via())));
         }
         return hosts;
     }

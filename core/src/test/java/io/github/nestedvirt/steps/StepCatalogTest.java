@@ -42,7 +42,7 @@ class StepCatalogTest {
         assertThat(StepCatalog.parameters("nestedIoBench")).filteredOn(p -> p.name().equals("paths"))
                 .extracting(StepParameter::type).containsExactly("list of string");
         assertThat(StepCatalog.parameters("nestedTopology")).extracting(StepParameter::name)
-                .containsExactly("file", "expiresHours", "l0", "l1");
+                .containsExactly("file", "expiresHours", "l1KvmIntel", "l0", "l1");
         assertThat(StepCatalog.parameters("nestedTeardown")).singleElement()
                 .satisfies(p -> assertThat(p.required()).isTrue());
     }
@@ -124,6 +124,13 @@ class StepCatalogTest {
 
         assertThatThrownBy(() -> StepCatalog.bind("nestedTopology", Map.of("l1", List.of(Map.of("name", "l1a",
                 "memroy", "2G"))))).hasMessageContaining("nestedTopology: l1[0].memroy: unknown key 'memroy'");
+        ProvisionSpec shadowOnEpt = (ProvisionSpec) StepCatalog.bindStep("nestedTopology",
+                Map.of("file", file.toString(), "l1KvmIntel", Map.of("ept", 0))).parameters();
+        assertThat(shadowOnEpt.l1KvmIntel()).isEqualTo(Map.of("ept", "0"));
+        assertThat(inline.l1KvmIntel()).isEmpty();
+        assertThatThrownBy(() -> StepCatalog.bind("nestedTopology", Map.of("file", file.toString(),
+                "l1KvmIntel", Map.of("ept", "0; reboot")))).isInstanceOf(StepArgumentException.class)
+                .hasMessageContaining("l1KvmIntel: 'ept: 0; reboot' is not a module parameter");
         assertThatThrownBy(() -> StepCatalog.bind("nestedTopology", Map.of()))
                 .hasMessageStartingWith("nestedTopology: l1: missing; ");
         assertThatThrownBy(() -> StepCatalog.bind("nestedTopology", Map.of("file", file.toString(), "l1", List.of(l1))))

@@ -68,6 +68,10 @@ class JenkinsfileTest {
         }
         assertThat(calls).contains("sh modprobe -r kvm_intel && modprobe kvm_intel nested=1 ept=0 enable_shadow_vmcs=1",
                 "sh modprobe -r kvm_intel && modprobe kvm_intel nested=1 ept=1 enable_shadow_vmcs=0");
+        // L0's ept from the reload, L1's from the topology step: shadow-on-EPT and EPT-on-EPT differ in L1 only
+        assertThat(calls).filteredOn(c -> c.startsWith("nestedTopology {") && c.contains("l1KvmIntel="))
+                .extracting(c -> c.replaceAll(".*l1KvmIntel=(\\{[^}]*}).*", "$1"))
+                .containsExactly("{}", "{}", "{ept=0}", "{ept=0}", "{ept=1}", "{ept=1}");
     }
 
     @Test
