@@ -34,7 +34,7 @@ class NvmxExecTest {
     @AfterEach
     void endLeftoverIperf3() throws Exception {
         // after SIGKILL nothing ends the benchmark's iperf3 processes: end those of this test's port
-        for (String line : processesOnPort()) {
+        for (String line : Iperf3Processes.on(PORT)) {
             ProcessHandle.of(Long.parseLong(line.trim().split("\\s+")[0])).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
@@ -176,7 +176,7 @@ class NvmxExecTest {
         EngineState state = dir.state();
         assertThat(state.status()).as(Files.readString(dir.logFile())).isEqualTo(EngineState.Status.EXITED);
         assertThat(state.exitCode()).hasValue(ExitCode.INTERRUPTED);
-        assertThat(processesOnPort()).as("iperf3 left running").isEmpty();
+        assertThat(Iperf3Processes.on(PORT)).as("iperf3 left running").isEmpty();
         Run run = ResultJson.readRun(Files.readAllBytes(dir.resultFile()), dir.resultFile().toString());
         assertThat(run.failures()).singleElement().asString().endsWith("interrupted");
         assertThat(NvmxCall.of("attach", dir.path().toString()).exitCode()).isEqualTo(ExitCode.INTERRUPTED);
@@ -214,7 +214,7 @@ class NvmxExecTest {
                 "warmups", 0, "runs", 1, "maxRuns", 1)));
         EngineLauncher.startDetached(engine(), dir, null);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (processesOnPort().stream().noneMatch(line -> line.contains(" iperf3 -c "))) {
+        while (Iperf3Processes.on(PORT).stream().noneMatch(line -> line.contains(" iperf3 -c "))) {
             assertThat(dir.state().status()).as(Files.readString(dir.logFile())).isEqualTo(EngineState.Status.RUNNING);
             assertThat(Instant.now()).as("iperf3 client started").isBefore(deadline);
             Thread.sleep(200);
@@ -228,12 +228,6 @@ class NvmxExecTest {
                 "-cp", System.getProperty("java.class.path"), Nvmx.class.getName());
     }
 
-    private static List<String> processesOnPort() throws Exception {
-        Process pgrep = new ProcessBuilder("pgrep", "-af", "iperf3 .*-p " + PORT).start();
-        String out = new String(pgrep.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        pgrep.waitFor();
-        return out.lines().filter(line -> !line.contains("pgrep")).toList();
-    }
 
     private static JsonNode json(String line) {
         try {
