@@ -197,7 +197,7 @@ class NvmxExecTest {
         assertThat(attach.exitCode()).isEqualTo(ExitCode.INTERNAL_ERROR);
         assertThat(attach.out()).contains("nvmx: nestedNetperf in ");
         assertThat(attach.err()).contains("is gone without writing " + dir.exitFile())
-                .contains("nvmx teardown " + dir.path());
+                .contains("Processes it started on the measured host may be left");
     }
 
     @Test

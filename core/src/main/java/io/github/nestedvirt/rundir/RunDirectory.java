@@ -230,8 +230,10 @@ public final class RunDirectory {
             case RUNNING -> "the engine (pid " + state.pid().getAsLong() + ") is running in " + dir;
             case EXITED -> "the engine exited with code " + state.exitCode().getAsInt() + "; its log is " + logFile();
             case VANISHED -> "the engine (pid " + state.pid().getAsLong() + ") is gone without writing " + exitFile()
-                    + ": it was killed (SIGKILL, out of memory) or the machine restarted. Guests it created may be "
-                    + "left: run 'nvmx teardown " + dir + "'; its log is " + logFile();
+                    + ": it was killed (SIGKILL, out of memory) or the machine restarted. "
+                    + (Files.exists(topologyFile()) ? "Guests it created may be left: run 'nvmx teardown " + dir + "'. "
+                            : "Processes it started on the measured host may be left. ")
+                    + "Its log is " + logFile();
         };
     }
 

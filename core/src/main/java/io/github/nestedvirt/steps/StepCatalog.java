@@ -103,11 +103,19 @@ public final class StepCatalog {
      * @throws StepArgumentException naming the step, the parameter and what to do
      */
     public static Object bind(String step, Map<String, Object> arguments) {
-        return bindStep(step, arguments);
+        return bindStep(step, arguments, Path.of(""));
     }
 
-    /** {@link #bind}, typed. */
+    /** {@link #bind}, typed; relative paths (a topology {@code file}) resolve in the working directory. */
     public static BoundStep bindStep(String step, Map<String, Object> arguments) {
+        return bindStep(step, arguments, Path.of(""));
+    }
+
+    /**
+     * {@link #bind}, typed, with relative paths (a topology {@code file}) resolved in {@code workspace},
+     * e.g. a build's workspace on the agent.
+     */
+    public static BoundStep bindStep(String step, Map<String, Object> arguments, Path workspace) {
         Step entry = step(step);
         if (entry.unavailable() != null) {
             throw new StepArgumentException(step, "", entry.unavailable());
@@ -140,13 +148,13 @@ public final class StepCatalog {
         }
         Object parameters = switch (step) {
             case "nestedTeardown" -> null;
-            case "nestedProvision", "nestedTopology" -> provisionSpec(step, own);
+            case "nestedProvision", "nestedTopology" -> provisionSpec(step, own, workspace);
             default -> read(step, own, entry.sources().get(0));
         };
         return new BoundStep(step, where, parameters);
     }
 
-    private static ProvisionSpec provisionSpec(String step, Map<String, Object> own) {
+    private static ProvisionSpec provisionSpec(String step, Map<String, Object> own, Path workspace) {
         Map<String, Object> options = new LinkedHashMap<>();
         Map<String, Object> inline = new LinkedHashMap<>();
         Set<String> optionKeys = keysOf(ProvisionParameters.class).stream().map(StepParameter::name)
@@ -164,7 +172,8 @@ public final class StepCatalog {
         Topology topology;
         if (parameters.file() != null) {
             try {
-                topology = new TopologyReader().read(Path.of(parameters.file()));
+                Path file = Path.of(parameters.file());
+                topology = new TopologyReader().read(file.isAbsolute() ? file : workspace.resolve(file));
             } catch (PlanException e) {
                 // the reader names the file, line and key inside it
                 throw new StepArgumentException(step, "file", e.getMessage(), e);

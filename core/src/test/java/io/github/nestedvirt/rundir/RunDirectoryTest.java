@@ -3,6 +3,7 @@ package io.github.nestedvirt.rundir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.nestedvirt.lifecycle.TopologyRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -101,7 +102,10 @@ class RunDirectoryTest {
         EngineState state = dir.state();
         assertThat(state.status()).isEqualTo(EngineState.Status.VANISHED);
         assertThat(state.pid()).hasValue(sleeper.pid());
-        assertThat(dir.describe(state)).contains("without writing").contains("nvmx teardown " + dir.path());
+        assertThat(dir.describe(state)).contains("without writing").contains("Processes it started")
+                .doesNotContain("nvmx teardown");
+        TopologyRecord.open(dir.path(), "run"); // a step that provisions keeps its record here
+        assertThat(dir.describe(state)).contains("Guests it created may be left: run 'nvmx teardown " + dir.path());
     }
 
     @Test

@@ -121,6 +121,9 @@ class StepCatalogTest {
         ProvisionSpec fromFile = (ProvisionSpec) StepCatalog.bindStep("nestedProvision", Map.of("file", file.toString()))
                 .parameters();
         assertThat(fromFile.topology().l1()).singleElement().satisfies(g -> assertThat(g.name()).isEqualTo("l1b"));
+        ProvisionSpec inWorkspace = (ProvisionSpec) StepCatalog.bindStep("nestedProvision",
+                Map.of("file", "topology.yaml"), temp).parameters();
+        assertThat(inWorkspace.topology()).isEqualTo(fromFile.topology());
 
         assertThatThrownBy(() -> StepCatalog.bind("nestedTopology", Map.of("l1", List.of(Map.of("name", "l1a",
                 "memroy", "2G"))))).hasMessageContaining("nestedTopology: l1[0].memroy: unknown key 'memroy'");

@@ -129,15 +129,7 @@ public abstract class SimulatedPipelineScript extends Script {
             arguments.put("topology", topology); // what the block step hands to the steps of its body
         }
         calls().add(name + " " + new java.util.TreeMap<>(arguments));
-        Object file = arguments.get("file");
-        if (file != null) {
-            // the step runs in the agent's workspace, the checkout of this repository
-            Map<String, Object> inWorkspace = new LinkedHashMap<>(arguments);
-            inWorkspace.put("file", workspace().resolve(file.toString()).toString());
-            bind(name, inWorkspace);
-        } else {
-            bind(name, arguments);
-        }
+        bind(name, arguments, workspace());
         if (name.equals(getBinding().getVariables().get(FAILING_STEP))) {
             throw new IllegalStateException(name + " failed (simulated)");
         }
@@ -158,9 +150,10 @@ public abstract class SimulatedPipelineScript extends Script {
      * The engine's binding; for steps this engine version announces but cannot run yet, at least
      * the parameter names are checked.
      */
-    private static void bind(String name, Map<String, Object> arguments) {
+    private static void bind(String name, Map<String, Object> arguments, java.nio.file.Path workspace) {
         if (StepCatalog.available(name)) {
-            StepCatalog.bind(name, arguments);
+            // the step runs in the agent's workspace, the checkout of this repository
+            StepCatalog.bindStep(name, arguments, workspace);
             return;
         }
         Set<String> known = StepCatalog.parameters(name).stream().map(StepParameter::name).collect(Collectors.toSet());
