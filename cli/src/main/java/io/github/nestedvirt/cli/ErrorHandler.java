@@ -14,28 +14,34 @@ final class ErrorHandler implements IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
+        return report(e, commandLine.getErr());
+    }
+
+    /** Writes the failure's line to {@code err} and returns its exit code. */
+    static int report(Exception e, java.io.PrintWriter err) {
         if (e instanceof PlanException || e instanceof IllegalArgumentException) {
-            commandLine.getErr().println("nvmx: " + e.getMessage());
+            err.println("nvmx: " + e.getMessage());
             return ExitCode.BAD_INPUT;
         }
         if (e instanceof GuestNotReadyException || e instanceof LibvirtFailedException) {
-            commandLine.getErr().println("nvmx: guests not provisioned, everything created was removed: " + e.getMessage());
+            err.println("nvmx: guests not provisioned, everything created was removed: " + e.getMessage());
             return ExitCode.HOST_UNREACHABLE;
         }
         if (e instanceof HostUnreachableException) {
-            commandLine.getErr().println("nvmx: host unreachable: " + e.getMessage());
+            err.println("nvmx: host unreachable: " + e.getMessage());
             return ExitCode.HOST_UNREACHABLE;
         }
         if (e instanceof HostException) {
-            commandLine.getErr().println("nvmx: " + e.getMessage());
+            err.println("nvmx: " + e.getMessage());
             return ExitCode.BENCHMARK_FAILED;
         }
         if (e instanceof InterruptedException) {
-            commandLine.getErr().println("nvmx: interrupted");
+            err.println("nvmx: interrupted");
             return ExitCode.INTERRUPTED;
         }
-        commandLine.getErr().println("nvmx: internal error: " + e);
-        e.printStackTrace(commandLine.getErr());
+        err.println("nvmx: internal error: " + e);
+        e.printStackTrace(err);
+        err.flush();
         return ExitCode.INTERNAL_ERROR;
     }
 

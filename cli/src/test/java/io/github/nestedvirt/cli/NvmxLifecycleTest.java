@@ -6,6 +6,8 @@ import io.github.nestedvirt.lifecycle.Resource;
 import io.github.nestedvirt.lifecycle.TestDomains;
 import io.github.nestedvirt.lifecycle.TopologyRecord;
 import io.github.nestedvirt.result.Level;
+import io.github.nestedvirt.rundir.RunDirectory;
+import io.github.nestedvirt.rundir.StepRequest;
 import io.github.nestedvirt.topology.OwnerTag;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +65,26 @@ class NvmxLifecycleTest {
         assertThat(console).doesNotExist();
         assertThat(second.exitCode()).isEqualTo(ExitCode.OK);
         assertThat(second.out()).contains("nothing to remove");
+    }
+
+    @Test
+    void theTeardownStepRemovesTheTopologyOfAnotherRunDirectory() throws Exception {
+        Path topology = temp.resolve("topology");
+        TopologyRecord record = TopologyRecord.open(topology, "t1");
+        String name = TestDomains.uniqueName("l1");
+        record.create(Resource.domain(TEST_DRIVER, name, Level.L1), () -> define(name,
+                OwnerTag.forThisProcess("t1", Duration.ofHours(1))));
+        RunDirectory step = RunDirectory.create(temp.resolve("teardown-step"));
+        step.writeRequest(new StepRequest("nestedTeardown", Map.of("topology", topology.toString())));
+
+        NvmxCall call = NvmxCall.of("exec", "--run-dir", step.path().toString());
+
+        assertThat(call.exitCode()).as(Files.readString(step.logFile())).isEqualTo(ExitCode.OK);
+        assertThat(Files.readString(step.logFile())).contains("removed domain " + name + " on " + TEST_DRIVER);
+        assertThat(domains()).doesNotContain(name);
+        assertThat(TopologyRecord.read(topology).resources())
+                .allSatisfy(r -> assertThat(r.state()).isEqualTo(Resource.State.REMOVED));
+        assertThat(step.state().exitCode()).hasValue(0);
     }
 
     @Test

@@ -72,7 +72,7 @@ class NvmxProvisionTest {
     @Test
     @Tag("libvirt")
     void provisionLeavesAnL1ThatAnswersSshAtThePrintedAddressAndTeardownRemovesEverything() throws Exception {
-        TestGuestImage image = realGuestImage();
+        TestGuestImage image = realGuestImage(temp);
         String name = guestName();
         Path topology = Files.writeString(temp.resolve("lab.yaml"), TestTopology.yaml(List.of(name), image, "", temp));
         Path runDir = temp.resolve("run");
@@ -109,7 +109,7 @@ class NvmxProvisionTest {
     @Test
     @Tag("libvirt")
     void sigtermWhileWaitingForTheGuestTearsDownWhatWasCreated() throws Exception {
-        TestGuestImage image = realGuestImage();
+        TestGuestImage image = realGuestImage(temp);
         String name = guestName();
         Path topology = Files.writeString(temp.resolve("lab.yaml"), TestTopology.yaml(List.of(name), image, "", temp));
         Path runDir = temp.resolve("run");
@@ -155,7 +155,7 @@ class NvmxProvisionTest {
     }
 
     /** The test L1's image, on a machine that can boot it: root, libvirtd running, {@code temp} readable by qemu. */
-    private TestGuestImage realGuestImage() throws Exception {
+    static TestGuestImage realGuestImage(Path temp) throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "boots a guest under qemu:///system: run as root");
         assumeTrue(Files.exists(Path.of("/var/run/libvirt/libvirt-sock")),
                 "libvirtd is not running (no /var/run/libvirt/libvirt-sock): start it with scripts/start-libvirt.sh");
@@ -165,7 +165,7 @@ class NvmxProvisionTest {
     }
 
     /** {@code nvmx-test-<pid>-<random>}: the pattern stale-domain cleanup recognizes. */
-    private static String guestName() {
+    static String guestName() {
         return "nvmx-test-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.nestedvirt.result.ResultStore;
 import io.github.nestedvirt.result.Run;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +51,7 @@ class NvmxSignalTest {
             nvmx.destroyForcibly();
         }
 
-        assertThat(processesOnPort()).as("iperf3 left running; nvmx stderr:%n%s", Files.readString(stderr)).isEmpty();
+        assertThat(Iperf3Processes.on(PORT)).as("iperf3 left running; nvmx stderr:%n%s", Files.readString(stderr)).isEmpty();
         Run run = new ResultStore(results).loadAll().runs().get(0);
         assertThat(run.end()).isNotNull();
         assertThat(run.measurements()).isNotEmpty().allSatisfy(m -> assertThat(m.benchmark()).isEqualTo("io-scan"));
@@ -64,17 +62,11 @@ class NvmxSignalTest {
     /** Waits until the 120 s iperf3 client of the plan is running. */
     private static void awaitIperf3Client(Process nvmx, Path stderr) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (processesOnPort().stream().noneMatch(line -> line.contains(" iperf3 -c "))) {
+        while (Iperf3Processes.on(PORT).stream().noneMatch(line -> line.contains(" iperf3 -c "))) {
             assertThat(nvmx.isAlive()).as("nvmx still running; its stderr: %s", Files.readString(stderr)).isTrue();
             assertThat(Instant.now()).as("iperf3 client started").isBefore(deadline);
             Thread.sleep(200);
         }
     }
 
-    private static List<String> processesOnPort() throws Exception {
-        Process pgrep = new ProcessBuilder("pgrep", "-af", "iperf3 .*-p " + PORT).start();
-        String out = new String(pgrep.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        pgrep.waitFor();
-        return out.lines().filter(line -> !line.contains("pgrep")).toList();
-    }
 }

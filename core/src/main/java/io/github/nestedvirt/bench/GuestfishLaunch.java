@@ -2,6 +2,7 @@ package io.github.nestedvirt.bench;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.github.nestedvirt.host.CommandResult;
 import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
@@ -68,9 +69,21 @@ public final class GuestfishLaunch {
 
         /** The keys of a plan entry (and of a Pipeline step); every key is optional. */
         @JsonCreator
-        public static Parameters fromPlan(@JsonProperty("warmups") Integer warmups, @JsonProperty("runs") Integer runs,
-                @JsonProperty("maxRuns") Integer maxRuns, @JsonProperty("backend") String backend,
+        public static Parameters fromPlan(
+                @JsonPropertyDescription("Launches made first and not counted (the first builds the"
+                        + " appliance cache). Default: 1.")
+                @JsonProperty("warmups") Integer warmups,
+                @JsonPropertyDescription("Measured launches always made. Default: 10.")
+                @JsonProperty("runs") Integer runs,
+                @JsonPropertyDescription("Cap on measured launches while the times vary by 2.5% or more."
+                        + " Default: 2 x runs.")
+                @JsonProperty("maxRuns") Integer maxRuns,
+                @JsonPropertyDescription("LIBGUESTFS_BACKEND, e.g. direct or libvirt. Default: unset.")
+                @JsonProperty("backend") String backend,
+                @JsonPropertyDescription("LIBGUESTFS_BACKEND_SETTINGS, e.g. force_tcg where KVM is"
+                        + " unusable. Default: unset.")
                 @JsonProperty("backendSettings") String backendSettings,
+                @JsonPropertyDescription("How long one launch may take. Default: 600.")
                 @JsonProperty("timeoutSeconds") Integer timeoutSeconds) {
             int min = runs == null ? 10 : runs;
             return new Parameters(warmups == null ? 1 : warmups, min, maxRuns == null ? 2 * min : maxRuns, backend,

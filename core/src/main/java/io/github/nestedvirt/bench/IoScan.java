@@ -2,6 +2,7 @@ package io.github.nestedvirt.bench;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.github.nestedvirt.host.CommandResult;
 import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
@@ -73,9 +74,22 @@ public final class IoScan {
 
         /** The keys of a plan entry (and of a Pipeline step); every key is optional. */
         @JsonCreator
-        public static Parameters fromPlan(@JsonProperty("paths") List<String> paths, @JsonProperty("xdev") Boolean xdev,
-                @JsonProperty("dropCaches") Boolean dropCaches, @JsonProperty("warmups") Integer warmups,
-                @JsonProperty("runs") Integer runs, @JsonProperty("maxRuns") Integer maxRuns,
+        public static Parameters fromPlan(
+                @JsonPropertyDescription("Directories on the host whose files are hashed. Default: [/].")
+                @JsonProperty("paths") List<String> paths,
+                @JsonPropertyDescription("Stay on the file system of each path (find -xdev). Default: true.")
+                @JsonProperty("xdev") Boolean xdev,
+                @JsonPropertyDescription("Drop the page cache before each run (needs root on the host)."
+                        + " Default: false.")
+                @JsonProperty("dropCaches") Boolean dropCaches,
+                @JsonPropertyDescription("Runs made first and not counted. Default: 1.")
+                @JsonProperty("warmups") Integer warmups,
+                @JsonPropertyDescription("Measured runs always made. Default: 3.")
+                @JsonProperty("runs") Integer runs,
+                @JsonPropertyDescription("Cap on measured runs while the times vary by 2.5% or more."
+                        + " Default: 2 x runs.")
+                @JsonProperty("maxRuns") Integer maxRuns,
+                @JsonPropertyDescription("How long one run may take. Default: 3600.")
                 @JsonProperty("timeoutSeconds") Integer timeoutSeconds) {
             int min = runs == null ? 3 : runs;
             return new Parameters(paths == null ? List.of("/") : paths, xdev == null || xdev,

@@ -2,6 +2,7 @@ package io.github.nestedvirt.bench;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.github.nestedvirt.host.CommandResult;
 import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
@@ -98,12 +99,33 @@ public final class KernelBuild {
 
         /** The keys of a plan entry (and of a Pipeline step); all but {@code source} are optional. */
         @JsonCreator
-        public static Parameters fromPlan(@JsonProperty(value = "source", required = true) String source,
-                @JsonProperty("workDir") String workDir, @JsonProperty("config") String config,
-                @JsonProperty("debugOff") Boolean debugOff, @JsonProperty("jobs") Integer jobs,
-                @JsonProperty("dropCaches") Boolean dropCaches, @JsonProperty("warmups") Integer warmups,
-                @JsonProperty("runs") Integer runs, @JsonProperty("maxRuns") Integer maxRuns,
+        public static Parameters fromPlan(
+                @JsonPropertyDescription("The kernel source on the measured host: a tarball path, an"
+                        + " http(s) URL of one, or an unpacked tree (absolute).")
+                @JsonProperty(value = "source", required = true) String source,
+                @JsonPropertyDescription("Absolute directory on the host to unpack and build in. Default:"
+                        + " /var/tmp/nvmx-kernel.")
+                @JsonProperty("workDir") String workDir,
+                @JsonPropertyDescription("tinyconfig, defconfig, allnoconfig, or the absolute path of a"
+                        + " .config on the host. Default: defconfig.")
+                @JsonProperty("config") String config,
+                @JsonPropertyDescription("Turn the configuration's debug options off before building. Default: true.")
+                @JsonProperty("debugOff") Boolean debugOff,
+                @JsonPropertyDescription("make -j; 0 for one job per CPU of the host. Default: 0.")
+                @JsonProperty("jobs") Integer jobs,
+                @JsonPropertyDescription("Drop the page cache before each build (needs root on the host)."
+                        + " Default: false.")
+                @JsonProperty("dropCaches") Boolean dropCaches,
+                @JsonPropertyDescription("Builds made first and not counted. Default: 0.")
+                @JsonProperty("warmups") Integer warmups,
+                @JsonPropertyDescription("Measured builds always made. Default: 3.")
+                @JsonProperty("runs") Integer runs,
+                @JsonPropertyDescription("Cap on measured builds while the times vary by 2.5% or more."
+                        + " Default: 2 x runs.")
+                @JsonProperty("maxRuns") Integer maxRuns,
+                @JsonPropertyDescription("How long fetching and unpacking the source may take. Default: 60.")
                 @JsonProperty("prepareTimeoutMinutes") Integer prepareTimeoutMinutes,
+                @JsonPropertyDescription("How long one build may take. Default: 360.")
                 @JsonProperty("timeoutMinutes") Integer timeoutMinutes) {
             int min = runs == null ? 3 : runs;
             return new Parameters(source, workDir == null ? "/var/tmp/nvmx-kernel" : workDir,

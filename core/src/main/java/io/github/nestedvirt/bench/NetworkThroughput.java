@@ -2,6 +2,7 @@ package io.github.nestedvirt.bench;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.github.nestedvirt.host.CommandResult;
 import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
@@ -85,10 +86,24 @@ public final class NetworkThroughput {
 
         /** The keys of a plan entry (and of a Pipeline step); all but {@code address} are optional. */
         @JsonCreator
-        public static Parameters fromPlan(@JsonProperty(value = "address", required = true) String address,
-                @JsonProperty("tool") String tool, @JsonProperty("test") String test,
-                @JsonProperty("port") Integer port, @JsonProperty("seconds") Integer seconds,
-                @JsonProperty("warmups") Integer warmups, @JsonProperty("runs") Integer runs,
+        public static Parameters fromPlan(
+                @JsonPropertyDescription("The address of L0 (where the server runs) as the measured host"
+                        + " reaches it, e.g. 192.168.122.1 from a guest.")
+                @JsonProperty(value = "address", required = true) String address,
+                @JsonPropertyDescription("iperf3 or netperf. Default: iperf3.")
+                @JsonProperty("tool") String tool,
+                @JsonPropertyDescription("stream (throughput) or rr (request/response, netperf only). Default: stream.")
+                @JsonProperty("test") String test,
+                @JsonPropertyDescription("The server's port; 0 for the tool's default. Default: 0.")
+                @JsonProperty("port") Integer port,
+                @JsonPropertyDescription("Length of one run. Default: 10.")
+                @JsonProperty("seconds") Integer seconds,
+                @JsonPropertyDescription("Runs made first and not counted. Default: 1.")
+                @JsonProperty("warmups") Integer warmups,
+                @JsonPropertyDescription("Measured runs always made. Default: 5.")
+                @JsonProperty("runs") Integer runs,
+                @JsonPropertyDescription("Cap on measured runs while the results vary by 2.5% or more."
+                        + " Default: 2 x runs.")
                 @JsonProperty("maxRuns") Integer maxRuns) {
             int min = runs == null ? 5 : runs;
             return new Parameters(named(Tool.class, "tool", tool == null ? "iperf3" : tool),

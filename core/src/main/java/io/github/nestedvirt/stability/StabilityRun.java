@@ -2,6 +2,7 @@ package io.github.nestedvirt.stability;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.host.CommandResult;
 import io.github.nestedvirt.host.CommandTimeoutException;
@@ -74,9 +75,15 @@ public final class StabilityRun {
 
         /** The keys of a plan entry (and of a Pipeline step); every key is optional. */
         @JsonCreator
-        public static Parameters fromPlan(@JsonProperty("seconds") Integer seconds,
+        public static Parameters fromPlan(
+                @JsonPropertyDescription("How long the guests are watched. Default: 600.")
+                @JsonProperty("seconds") Integer seconds,
+                @JsonPropertyDescription("Time between two probe rounds over all guests. Default: 30.")
                 @JsonProperty("intervalSeconds") Integer intervalSeconds,
+                @JsonPropertyDescription("How long one guest may take to answer a probe before it counts"
+                        + " as unresponsive. Default: 20, at most the interval.")
                 @JsonProperty("probeTimeoutSeconds") Integer probeTimeoutSeconds,
+                @JsonPropertyDescription("Guests probed at the same time. Default: 8.")
                 @JsonProperty("parallelism") Integer parallelism) {
             int interval = intervalSeconds == null ? 30 : intervalSeconds;
             return new Parameters(seconds == null ? 600 : seconds, interval,

@@ -2,6 +2,7 @@ package io.github.nestedvirt.topology;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.github.nestedvirt.result.Level;
 import java.util.List;
 
@@ -20,7 +21,13 @@ public record Topology(L0Spec l0, List<GuestSpec> l1) {
     }
 
     @JsonCreator
-    static Topology fromYaml(@JsonProperty("l0") L0Spec l0, @JsonProperty(value = "l1", required = true) List<GuestSpec> l1) {
+    static Topology fromYaml(
+            @JsonPropertyDescription("The host hypervisor: libvirt uri (default qemu:///system) and ssh,"
+                    + " or nothing for the agent's own machine.")
+            @JsonProperty("l0") L0Spec l0,
+            @JsonPropertyDescription("The L1 guest hypervisors, each a map of name, vcpus, memory, disk,"
+                    + " network, cpu, ... and its l2 guests (see docs/topology.md).")
+            @JsonProperty(value = "l1", required = true) List<GuestSpec> l1) {
         return new Topology(l0, l1 == null ? null : l1.stream().map(guest -> guest.withDefaults(Level.L1)).toList());
     }
 }

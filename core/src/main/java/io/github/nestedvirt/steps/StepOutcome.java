@@ -1,0 +1,17 @@
+package io.github.nestedvirt.steps;
+
+/** How a step ended, for its exit code. */
+public enum StepOutcome {
+    /** Everything asked for ran and was recorded. */
+    OK,
+    /** A benchmark failed; what it and the others measured was recorded. */
+    BENCHMARK_FAILED,
+    /** The guests did not come up or could not be set up; what was created is removed. */
+    NOT_PROVISIONED,
+    /** Preflight found a problem that makes results meaningless. */
+    PREFLIGHT_FAILED,
+    /** A teardown could not remove everything. */
+    CLEANUP_INCOMPLETE,
+    /** Stopped (SIGTERM); what was measured is kept, what was created is removed. */
+    INTERRUPTED
+}
