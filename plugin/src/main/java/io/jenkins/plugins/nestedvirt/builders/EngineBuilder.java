@@ -8,7 +8,6 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.tasks.BuildStepMonitor;
 import hudson.tasks.Builder;
-import io.github.nestedvirt.steps.StepCatalog;
 import io.jenkins.plugins.nestedvirt.engine.EngineProgress;
 import io.jenkins.plugins.nestedvirt.engine.EngineRun;
 import io.jenkins.plugins.nestedvirt.results.QualityGateSettings;
@@ -66,11 +65,6 @@ public abstract class EngineBuilder extends Builder implements SimpleBuildStep {
             throws InterruptedException, IOException {
         TreeMap<String, Object> values = EngineArguments.withTopologyFrom(stepName, arguments.copy(),
                 env.get(EngineArguments.TOPOLOGY_VARIABLE));
-        try {
-            StepCatalog.bind(stepName, values);
-        } catch (IllegalArgumentException e) {
-            throw new AbortException(e.getMessage());
-        }
         EngineRun engine = EngineRun.start(workspace, stepName, values, Map.of(), listener);
         EngineProgress progress = waitForExit(engine, listener);
         engine.deleteSecrets();

@@ -1,11 +1,14 @@
 package io.jenkins.plugins.nestedvirt.engine;
 
+import hudson.AbortException;
 import hudson.remoting.VirtualChannel;
 import io.github.nestedvirt.rundir.EngineLauncher;
 import io.github.nestedvirt.rundir.EngineState;
 import io.github.nestedvirt.rundir.LogChunk;
 import io.github.nestedvirt.rundir.RunDirectory;
 import io.github.nestedvirt.rundir.StepRequest;
+import io.github.nestedvirt.steps.StepArgumentException;
+import io.github.nestedvirt.steps.StepCatalog;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,16 +38,26 @@ final class AgentCalls {
         private final LinkedHashMap<String, Object> arguments;
         private final LinkedHashMap<String, byte[]> secrets;
         private final String nvmxJar;
+        private final String workspace;
 
-        Start(String step, Map<String, Object> arguments, Map<String, byte[]> secrets, String nvmxJar) {
+        Start(String step, Map<String, Object> arguments, Map<String, byte[]> secrets, String nvmxJar,
+                String workspace) {
             this.step = step;
             this.arguments = new LinkedHashMap<>(arguments);
             this.secrets = new LinkedHashMap<>(secrets);
             this.nvmxJar = nvmxJar;
+            this.workspace = workspace;
         }
 
         @Override
         public Long invoke(File dir, VirtualChannel channel) throws IOException {
+            // The engine's own check, on the agent where relative paths (a topology file) resolve
+            // in the workspace: a wrong parameter fails the step here, before anything runs.
+            try {
+                StepCatalog.bindStep(step, arguments, Path.of(workspace));
+            } catch (StepArgumentException e) {
+                throw new AbortException(e.getMessage());
+            }
             RunDirectory run = RunDirectory.create(dir.toPath());
             run.writeRequest(new StepRequest(step, arguments));
             for (Map.Entry<String, byte[]> secret : secrets.entrySet()) {
@@ -52,7 +65,7 @@ final class AgentCalls {
             }
             // The agent's own Java runs the engine: it is the one known to exist there.
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            return EngineLauncher.startDetached(java, Path.of(nvmxJar), run);
+            return EngineLauncher.startDetached(java, Path.of(nvmxJar), run, Path.of(workspace));
         }
     }
 

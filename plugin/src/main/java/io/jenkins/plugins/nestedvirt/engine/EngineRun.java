@@ -42,7 +42,7 @@ public final class EngineRun implements Serializable {
         FilePath engines = base.child("nested-virt");
         FilePath jar = NvmxJar.installIn(engines);
         FilePath dir = engines.child(step + "-" + UUID.randomUUID().toString().substring(0, 8));
-        long pid = dir.act(new AgentCalls.Start(step, arguments, secrets, jar.getRemote()));
+        long pid = dir.act(new AgentCalls.Start(step, arguments, secrets, jar.getRemote(), workspace.getRemote()));
         listener.getLogger().println("[nested-virt] " + step + ": engine started (pid " + pid + ", run directory "
                 + dir.getRemote() + ")");
         return new EngineRun(FilePathUtils.getNodeName(workspace), dir.getRemote());

@@ -5,7 +5,6 @@ import hudson.EnvVars;
 import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.github.nestedvirt.steps.StepCatalog;
 import io.jenkins.plugins.nestedvirt.engine.EngineRun;
 import io.jenkins.plugins.nestedvirt.results.QualityGateSettings;
 import io.jenkins.plugins.nestedvirt.results.ResultPublisher;
@@ -37,9 +36,7 @@ final class EngineStepExecution extends EngineExecution {
         EnvVars env = required(EnvVars.class);
         TreeMap<String, Object> effective = EngineArguments.withTopologyFrom(step, arguments,
                 env.get(EngineArguments.TOPOLOGY_VARIABLE));
-        // The engine's own check, before anything runs: a wrong parameter fails the step here,
-        // with the engine's message naming the parameter and what to do.
-        StepCatalog.bind(step, effective);
+        // The engine checks the arguments on the agent before it starts (AgentCalls.Start).
         launch(step, effective);
         return false;
     }

@@ -2,7 +2,6 @@ package io.jenkins.plugins.nestedvirt.steps;
 
 import hudson.AbortException;
 import hudson.model.TaskListener;
-import io.github.nestedvirt.steps.StepCatalog;
 import io.jenkins.plugins.nestedvirt.engine.EngineRun;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,7 +43,6 @@ final class TopologyExecution extends EngineExecution {
 
     @Override
     public boolean start() throws Exception {
-        StepCatalog.bind(TopologyStep.NAME, arguments);
         launch(PROVISION, arguments);
         return false;
     }
