@@ -115,12 +115,17 @@ public final class LiveMigration {
             throws LibvirtFailedException, MigrationRefusedException {
         long flags = Domain.MigrateFlags.LIVE | Domain.MigrateFlags.PERSIST_DEST | Domain.MigrateFlags.UNDEFINE_SOURCE
                 | (route.copyStorage() ? Domain.MigrateFlags.NON_SHARED_DISK : 0);
-        TypedParameter[] parameters = route.migrateUri() == null ? new TypedParameter[0]
-                : new TypedParameter[] {new TypedStringParameter(Domain.DomainMigrateParameters.VIR_MIGRATE_PARAM_URI,
-                        route.migrateUri())};
+        List<TypedParameter> parameters = new ArrayList<>();
+        // The guest's own name: libvirt-java 0.5.4 cannot pass an empty parameter list.
+        parameters.add(new TypedStringParameter(Domain.DomainMigrateParameters.VIR_MIGRATE_PARAM_DEST_NAME,
+                route.guest()));
+        if (route.migrateUri() != null) {
+            parameters.add(new TypedStringParameter(Domain.DomainMigrateParameters.VIR_MIGRATE_PARAM_URI,
+                    route.migrateUri()));
+        }
         try {
             return destination.call("migrate domain '" + route.guest() + "' here from " + route.sourceUri(),
-                    c -> call.migrate(guest, c, parameters, flags));
+                    c -> call.migrate(guest, c, parameters.toArray(TypedParameter[]::new), flags));
         } catch (LibvirtFailedException e) {
             Throwable cause = e.getCause();
             String message = cause == null ? e.getMessage() : cause.getMessage();
