@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
                 + "results as trends.",
         subcommands = {PreflightCommand.class, BenchCommand.class, RunCommand.class, ReportCommand.class,
             CompareCommand.class, ImportCommand.class,
-            ProvisionCommand.class, TeardownCommand.class, ReapCommand.class,
+            ProvisionCommand.class, TeardownCommand.class, ReapCommand.class, MigrateCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%n", footer = ExitCode.HELP)
 public final class Nvmx {

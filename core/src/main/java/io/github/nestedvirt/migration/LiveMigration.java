@@ -48,6 +48,9 @@ public final class LiveMigration {
     public record Leg(MigrationRoute route, double seconds, OptionalDouble qemuDowntimeMillis) {
     }
 
+    /** libvirt's flag to skip its shared-storage check; libvirt-java 0.5.4 has no constant for it. */
+    static final int VIR_MIGRATE_UNSAFE = 1 << 9;
+
     private final MigrateCall call;
     private final Teardown teardown;
 
@@ -79,7 +82,8 @@ public final class LiveMigration {
                     throw new IllegalArgumentException(route.guest() + " on " + route.sourceUri()
                             + " is not running; only a running guest is live-migrated (start it first)");
                 }
-                List<Resource> copied = route.copyStorage() ? recordedVolumes(source, guest, record) : List.of();
+                List<Resource> copied = route.storage() == MigrationRoute.Storage.COPY
+                        ? recordedVolumes(source, guest, record) : List.of();
                 Optional<Resource> domain = record == null ? Optional.empty() : recordedDomain(record, route);
                 List<Resource> arriving = new ArrayList<>();
                 copied.forEach(v -> arriving.add(Resource.volume(route.destinationUri(), v.pool(), v.name(), v.level())));
@@ -114,7 +118,11 @@ public final class LiveMigration {
     private Domain migrate(MigrationRoute route, Domain guest, LibvirtSession destination)
             throws LibvirtFailedException, MigrationRefusedException {
         long flags = Domain.MigrateFlags.LIVE | Domain.MigrateFlags.PERSIST_DEST | Domain.MigrateFlags.UNDEFINE_SOURCE
-                | (route.copyStorage() ? Domain.MigrateFlags.NON_SHARED_DISK : 0);
+                | switch (route.storage()) {
+                    case SHARED -> 0;
+                    case SHARED_UNCHECKED -> VIR_MIGRATE_UNSAFE;
+                    case COPY -> Domain.MigrateFlags.NON_SHARED_DISK;
+                };
         List<TypedParameter> parameters = new ArrayList<>();
         // The guest's own name: libvirt-java 0.5.4 cannot pass an empty parameter list.
         parameters.add(new TypedStringParameter(Domain.DomainMigrateParameters.VIR_MIGRATE_PARAM_DEST_NAME,

@@ -5,6 +5,8 @@ import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.lifecycle.TopologyRecord;
 import io.github.nestedvirt.provision.LibvirtFailedException;
+import io.github.nestedvirt.provision.ProvisionedGuest;
+import io.github.nestedvirt.provision.ProvisionedTopology;
 import io.github.nestedvirt.result.Better;
 import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.result.Measurement;
@@ -42,6 +44,24 @@ public final class MigrationBenchmark {
     public record Checks(String probe, List<String> verify) {
         public Checks {
             verify = List.copyOf(verify);
+        }
+
+        /**
+         * For a guest of a run: its own ticks give the downtime, and it must answer afterwards
+         * together with every guest nested in it (the L2s reached through it).
+         */
+        public static Checks of(ProvisionedTopology guests, String guest) {
+            List<String> verify = new ArrayList<>();
+            verify.add(guests.guest(guest).name());
+            for (ProvisionedGuest candidate : guests.guests()) {
+                for (String via = candidate.via(); via != null; via = guests.guest(via).via()) {
+                    if (via.equals(guest)) {
+                        verify.add(candidate.name());
+                        break;
+                    }
+                }
+            }
+            return new Checks(guest, verify);
         }
     }
 
@@ -104,7 +124,7 @@ public final class MigrationBenchmark {
             attributes.put("downtimeProbe", "SSH line from " + checks.probe() + " every " + DowntimeProbe.PERIOD.toMillis()
                     + " ms, stamped on arrival by the engine");
         }
-        Map<String, String> variant = Map.of("storage", route.copyStorage() ? "copy" : "shared");
+        Map<String, String> variant = Map.of("storage", route.storage().variant());
         List<Measurement> measurements = new ArrayList<>();
         measurements.add(new Measurement(BENCHMARK, "seconds", Level.L1, route.guest(), variant, "s", Better.LOWER,
                 seconds, attributes));

@@ -21,7 +21,9 @@ public record MigrationRefusal(Kind kind, String detail) {
         /** The destination's CPU lacks features the L1's CPU definition needs. */
         CPU_MISMATCH,
         /** The libvirt driver (or its version) on one side has no live migration at all. */
-        DRIVER_CANNOT_MIGRATE
+        DRIVER_CANNOT_MIGRATE,
+        /** The disks are not on storage libvirt knows both L0s share. */
+        STORAGE_NOT_SHARED
     }
 
     /** libvirt's codes for "this driver or connection cannot do that at all". */
@@ -57,8 +59,17 @@ public record MigrationRefusal(Kind kind, String detail) {
      */
     public static Optional<MigrationRefusal> of(String libvirtMessage, Error.ErrorNumber errorNumber) {
         Optional<MigrationRefusal> fromQemu = of(libvirtMessage);
-        if (fromQemu.isPresent() || !UNSUPPORTED.contains(errorNumber)) {
+        if (fromQemu.isPresent()) {
             return fromQemu;
+        }
+        if (errorNumber == Error.ErrorNumber.VIR_ERR_MIGRATE_UNSAFE) {
+            return Optional.of(new MigrationRefusal(Kind.STORAGE_NOT_SHARED, "not supported with this storage: "
+                    + libvirtMessage + "; copy the disks along with the guest, put them on a shared file system (NFS, "
+                    + "Ceph, GlusterFS), or, only when both L0s really see the same files, skip libvirt's check "
+                    + "(unsafe)"));
+        }
+        if (!UNSUPPORTED.contains(errorNumber)) {
+            return Optional.empty();
         }
         return Optional.of(new MigrationRefusal(Kind.DRIVER_CANNOT_MIGRATE, "not supported on this host: libvirt "
                 + "cannot live-migrate here (" + libvirtMessage + "); both L0s need the QEMU driver, e.g. "

@@ -52,7 +52,7 @@ class LiveMigrationTest {
         TopologyRecord record = recordOfRunningTestDomain();
 
         assertThatThrownBy(() -> LiveMigration.withLibvirt().migrate(
-                new MigrationRoute("test", SOURCE, destination, false, null), record))
+                new MigrationRoute("test", SOURCE, destination, MigrationRoute.Storage.SHARED, null), record))
                 .isInstanceOf(MigrationRefusedException.class)
                 .hasMessageStartingWith(destination + ": not supported on this host: libvirt cannot live-migrate here")
                 .satisfies(e -> assertThat(((MigrationRefusedException) e).refusal().kind())
@@ -73,7 +73,7 @@ class LiveMigrationTest {
                 }, Teardown.fromThisMachine());
         TopologyRecord record = recordOfRunningTestDomain();
 
-        assertThatThrownBy(() -> migration.migrate(new MigrationRoute("test", SOURCE, destination, false, null), record))
+        assertThatThrownBy(() -> migration.migrate(new MigrationRoute("test", SOURCE, destination, MigrationRoute.Storage.SHARED, null), record))
                 .isInstanceOf(MigrationRefusedException.class)
                 .hasMessageContaining("not supported on this host: QEMU cannot migrate an L1 while it runs an L2")
                 .satisfies(e -> assertThat(((MigrationRefusedException) e).refusal().kind())
@@ -89,7 +89,7 @@ class LiveMigrationTest {
                     + "<memory>65536</memory><os><type>hvm</type></os></domain>"));
             try {
                 assertThatThrownBy(() -> LiveMigration.withLibvirt().migrate(
-                        new MigrationRoute("nvmx-stopped", SOURCE, destination, false, null), null))
+                        new MigrationRoute("nvmx-stopped", SOURCE, destination, MigrationRoute.Storage.SHARED, null), null))
                         .isInstanceOf(IllegalArgumentException.class)
                         .hasMessage("nvmx-stopped on test:///default is not running; only a running guest is "
                                 + "live-migrated (start it first)");
@@ -103,7 +103,7 @@ class LiveMigrationTest {
 
     @Test
     void theSourceIsNoDestination() {
-        assertThatThrownBy(() -> new MigrationRoute("l1", "qemu:///system", "qemu:///system", false, null))
+        assertThatThrownBy(() -> new MigrationRoute("l1", "qemu:///system", "qemu:///system", MigrationRoute.Storage.SHARED, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is the source URI");
     }

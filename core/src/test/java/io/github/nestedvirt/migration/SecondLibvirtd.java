@@ -11,9 +11,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.libvirt.StoragePool;
 
 /**
@@ -183,8 +186,16 @@ public final class SecondLibvirtd implements AutoCloseable {
             }
             Path virtlogd = dir.resolve("virtlogd.pid");
             if (Files.exists(virtlogd)) {
-                long pid = Long.parseLong(Files.readString(virtlogd).strip());
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+                Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(Files.readString(virtlogd).strip()));
+                if (process.isPresent()) {
+                    process.get().destroy();
+                    // it removes its pid file on the way out: delete the directory after that
+                    try {
+                        process.get().onExit().get(30, TimeUnit.SECONDS);
+                    } catch (ExecutionException | TimeoutException e) {
+                        System.err.println("second libvirtd: virtlogd did not stop: " + e);
+                    }
+                }
             }
             TestGuestImage.deleteTree(dir);
         }
