@@ -18,6 +18,7 @@ import io.github.nestedvirt.result.ResultStore;
 import io.github.nestedvirt.result.Run;
 import io.github.nestedvirt.result.RunId;
 import io.github.nestedvirt.result.RunText;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -118,7 +119,12 @@ final class MigrateCommand implements Callable<Integer> {
             } catch (TopologyRecordException e) {
                 throw new IllegalArgumentException("--run-dir: " + e.getMessage(), e);
             }
-            ProvisionedTopology guests = ProvisionedTopology.read(from.runDir);
+            ProvisionedTopology guests;
+            try {
+                guests = ProvisionedTopology.read(from.runDir);
+            } catch (NoSuchFileException e) {
+                throw new IllegalArgumentException("--run-dir: " + e.getMessage(), e);
+            }
             String guest = domain != null ? domain : onlyL1(guests);
             route = MigrationRoute.fromRecord(record, guest, destinationUri, storage, migrateUri);
             checks = MigrationBenchmark.Checks.of(guests, guest);
