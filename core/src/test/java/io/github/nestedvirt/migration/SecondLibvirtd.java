@@ -44,6 +44,9 @@ public final class SecondLibvirtd implements AutoCloseable {
     private final Process libvirtd;
     private final String uri;
 
+    private final Thread shutdownHook = new Thread(this::stopOnShutdown, "nvmx-second-libvirtd");
+    private boolean closed;
+
     private SecondLibvirtd(Path dir, Process libvirtd) {
         this.dir = dir;
         this.libvirtd = libvirtd;
@@ -97,6 +100,8 @@ public final class SecondLibvirtd implements AutoCloseable {
         Process process = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sh", "-c",
                 script.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
         SecondLibvirtd daemon = new SecondLibvirtd(dir, process);
+        // A test JVM ended early (SIGTERM, System.exit) must not leave the daemons and their guests.
+        Runtime.getRuntime().addShutdownHook(daemon.shutdownHook);
         try {
             daemon.awaitSocket();
             daemon.define(sharedImages);
@@ -165,7 +170,16 @@ public final class SecondLibvirtd implements AutoCloseable {
 
     /** Removes what is left on it, stops both daemons, removes the directory. */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public synchronized void close() throws IOException, InterruptedException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // called from the hook itself
+        }
         try {
             if (libvirtd.isAlive()) {
                 try (LibvirtSession session = LibvirtSession.open(uri)) {
@@ -198,6 +212,14 @@ public final class SecondLibvirtd implements AutoCloseable {
                 }
             }
             TestGuestImage.deleteTree(dir);
+        }
+    }
+
+    private void stopOnShutdown() {
+        try {
+            close();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            System.err.println("second libvirtd " + uri + ": stopping at exit: " + e);
         }
     }
 }
