@@ -17,6 +17,8 @@ final class ExitCode {
     static final int CLEANUP_INCOMPLETE = 5;
     /** {@code nvmx compare} found a significant change for the worse beyond the thresholds. */
     static final int REGRESSION_FOUND = 6;
+    /** libvirt or QEMU refused: these hosts cannot do what was asked (e.g. migrate a running L2). */
+    static final int NOT_SUPPORTED = 7;
     /** An unexpected error inside nvmx; the message and stack trace say where. */
     static final int INTERNAL_ERROR = 70;
     /** Interrupted (Ctrl-C, SIGTERM); what was measured so far is kept. */
@@ -32,6 +34,7 @@ final class ExitCode {
               4    preflight found a problem that makes results meaningless
               5    teardown or reap left something behind (listed on stderr)
               6    compare found a regression against the baseline
+              7    not supported on these hosts (e.g. a migration libvirt or QEMU refused)
               70   internal error
               130  interrupted; what was measured so far is kept
             """;

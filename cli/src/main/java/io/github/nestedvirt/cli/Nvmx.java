@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {PreflightCommand.class, BenchCommand.class, RunCommand.class, ReportCommand.class,
             CompareCommand.class, ImportCommand.class,
             ProvisionCommand.class, TeardownCommand.class, ReapCommand.class,
-            ExecCommand.class, AttachCommand.class,
+            ExecCommand.class, AttachCommand.class, MigrateCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%n", footer = ExitCode.HELP)
 public final class Nvmx {

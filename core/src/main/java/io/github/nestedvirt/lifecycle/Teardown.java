@@ -83,6 +83,19 @@ public final class Teardown {
         return new TeardownReport(steps);
     }
 
+    /**
+     * Removes one recorded resource now, e.g. the source's copy of a disk that a migration copied to
+     * another L0, and records its removal.
+     */
+    public TeardownReport.Step remove(TopologyRecord record, Resource resource) {
+        Map<String, Connect> connections = new HashMap<>();
+        try {
+            return remove(record, resource, connections);
+        } finally {
+            connections.values().forEach(Teardown::closeQuietly);
+        }
+    }
+
     private TeardownReport.Step remove(TopologyRecord record, Resource resource, Map<String, Connect> connections) {
         boolean existed;
         try {

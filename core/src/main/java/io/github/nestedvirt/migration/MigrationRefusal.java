@@ -1,8 +1,10 @@
 package io.github.nestedvirt.migration;
 
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.libvirt.Error;
 
 /**
  * A migration that libvirt or QEMU refused because this pair of hosts cannot do it, told apart
@@ -17,8 +19,16 @@ public record MigrationRefusal(Kind kind, String detail) {
         /** QEMU without nested-state migration refuses while L1 runs an L2. */
         NESTED_STATE_NOT_SUPPORTED,
         /** The destination's CPU lacks features the L1's CPU definition needs. */
-        CPU_MISMATCH
+        CPU_MISMATCH,
+        /** The libvirt driver (or its version) on one side has no live migration at all. */
+        DRIVER_CANNOT_MIGRATE,
+        /** The disks are not on storage libvirt knows both L0s share. */
+        STORAGE_NOT_SHARED
     }
+
+    /** libvirt's codes for "this driver or connection cannot do that at all". */
+    private static final Set<Error.ErrorNumber> UNSUPPORTED = Set.of(Error.ErrorNumber.VIR_ERR_NO_SUPPORT,
+            Error.ErrorNumber.VIR_ERR_OPERATION_UNSUPPORTED);
 
     private static final String NESTED_BLOCKER = "Nested VMX virtualization does not support live migration yet";
     private static final Pattern MISSING_FEATURES = Pattern.compile(
@@ -41,5 +51,28 @@ public record MigrationRefusal(Kind kind, String detail) {
                     + "that both hosts offer, with vmx required"));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The refusal in a failed libvirt call: QEMU's messages as in {@link #of(String)}, or libvirt's
+     * own code for an operation the driver does not have.
+     */
+    public static Optional<MigrationRefusal> of(String libvirtMessage, Error.ErrorNumber errorNumber) {
+        Optional<MigrationRefusal> fromQemu = of(libvirtMessage);
+        if (fromQemu.isPresent()) {
+            return fromQemu;
+        }
+        if (errorNumber == Error.ErrorNumber.VIR_ERR_MIGRATE_UNSAFE) {
+            return Optional.of(new MigrationRefusal(Kind.STORAGE_NOT_SHARED, "not supported with this storage: "
+                    + libvirtMessage + "; copy the disks along with the guest, put them on a shared file system (NFS, "
+                    + "Ceph, GlusterFS), or, only when both L0s really see the same files, skip libvirt's check "
+                    + "(unsafe)"));
+        }
+        if (!UNSUPPORTED.contains(errorNumber)) {
+            return Optional.empty();
+        }
+        return Optional.of(new MigrationRefusal(Kind.DRIVER_CANNOT_MIGRATE, "not supported on this host: libvirt "
+                + "cannot live-migrate here (" + libvirtMessage + "); both L0s need the QEMU driver, e.g. "
+                + "qemu:///system or qemu+ssh://root@HOST/system"));
     }
 }

@@ -1,0 +1,151 @@
+package io.github.nestedvirt.migration;
+
+import io.github.nestedvirt.bench.Progress;
+import io.github.nestedvirt.host.Host;
+import io.github.nestedvirt.host.HostException;
+import io.github.nestedvirt.lifecycle.TopologyRecord;
+import io.github.nestedvirt.provision.LibvirtFailedException;
+import io.github.nestedvirt.provision.ProvisionedGuest;
+import io.github.nestedvirt.provision.ProvisionedTopology;
+import io.github.nestedvirt.result.Better;
+import io.github.nestedvirt.result.Level;
+import io.github.nestedvirt.result.Measurement;
+import io.github.nestedvirt.result.Sample;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Seed item 5: live migration of a guest hypervisor, measured. Each leg migrates the L1 and
+ * records the total migration time, the downtime a client of the guest saw ({@link DowntimeProbe})
+ * and QEMU's own downtime figure; afterwards every guest to verify (the L1 and the L2s it runs)
+ * must answer a fresh SSH login. Round trips go there and back again, A to B to A.
+ */
+public final class MigrationBenchmark {
+
+    public static final String BENCHMARK = "migration";
+    /** How long a guest may stay silent after a migration before it counts as dead. */
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Opens an SSH session to a guest of the run by its name. */
+    @FunctionalInterface
+    public interface GuestLogin {
+        Host login(String guest) throws HostException;
+    }
+
+    /**
+     * @param probe the guest whose ticks give the downtime (the L1 itself, or an L2 inside it), or
+     *     null to measure without a probe
+     * @param verify the guests that must answer after each leg, in order
+     */
+    public record Checks(String probe, List<String> verify) {
+        public Checks {
+            verify = List.copyOf(verify);
+        }
+
+        /**
+         * For a guest of a run: its own ticks give the downtime, and it must answer afterwards
+         * together with every guest nested in it (the L2s reached through it).
+         */
+        public static Checks of(ProvisionedTopology guests, String guest) {
+            List<String> verify = new ArrayList<>();
+            verify.add(guests.guest(guest).name());
+            for (ProvisionedGuest candidate : guests.guests()) {
+                for (String via = candidate.via(); via != null; via = guests.guest(via).via()) {
+                    if (via.equals(guest)) {
+                        verify.add(candidate.name());
+                        break;
+                    }
+                }
+            }
+            return new Checks(guest, verify);
+        }
+    }
+
+    private final LiveMigration migration;
+    private final GuestLogin login;
+    private final Progress progress;
+
+    public MigrationBenchmark(LiveMigration migration, GuestLogin login, Progress progress) {
+        this.migration = migration;
+        this.login = login;
+        this.progress = progress;
+    }
+
+    /**
+     * Migrates along {@code route}, then back and forth for {@code roundTrips} round trips (0: one
+     * way only), and returns the measurements. The guest ends where it started after round trips,
+     * on the destination otherwise.
+     *
+     * @param record the run's record (followed to each new L0), or null
+     */
+    public List<Measurement> run(MigrationRoute route, int roundTrips, Checks checks, TopologyRecord record)
+            throws LibvirtFailedException, MigrationRefusedException, HostException, IOException, InterruptedException {
+        if (roundTrips < 0) {
+            throw new IllegalArgumentException("round trips: " + roundTrips + " is negative; give 0 (one way) or more");
+        }
+        int legs = roundTrips == 0 ? 1 : 2 * roundTrips;
+        List<Sample> seconds = new ArrayList<>();
+        List<Sample> downtime = new ArrayList<>();
+        List<Sample> qemuDowntime = new ArrayList<>();
+        MigrationRoute leg = route;
+        for (int i = 0; i < legs; i++) {
+            progress.info("migrating " + leg.describe() + " (" + (i + 1) + "/" + legs + ")");
+            LiveMigration.Leg done;
+            if (checks.probe() == null) {
+                done = migration.migrate(leg, record);
+            } else {
+                try (Host guest = login.login(checks.probe());
+                        DowntimeProbe probe = DowntimeProbe.start(guest, ANSWER_TIMEOUT)) {
+                    long from = System.nanoTime();
+                    done = migration.migrate(leg, record);
+                    long until = System.nanoTime();
+                    downtime.add(Sample.of(probe.longestSilenceMillis(from, until, ANSWER_TIMEOUT)));
+                }
+            }
+            seconds.add(Sample.of(done.seconds()));
+            done.qemuDowntimeMillis().ifPresent(ms -> qemuDowntime.add(Sample.of(ms)));
+            for (String guest : checks.verify()) {
+                verifyAlive(guest, leg);
+            }
+            progress.info(String.format("%s: %.2f s%s", leg.describe(), done.seconds(),
+                    downtime.isEmpty() ? "" : String.format(", downtime %.0f ms", downtime.get(downtime.size() - 1).value())));
+            leg = leg.back();
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("source", route.sourceUri());
+        attributes.put("destination", route.destinationUri());
+        attributes.put("roundTrips", Integer.toString(roundTrips));
+        attributes.put("verified", String.join(" ", checks.verify()));
+        if (checks.probe() != null) {
+            attributes.put("downtimeProbe", "SSH line from " + checks.probe() + " every " + DowntimeProbe.PERIOD.toMillis()
+                    + " ms, stamped on arrival by the engine");
+        }
+        Map<String, String> variant = Map.of("storage", route.storage().variant());
+        List<Measurement> measurements = new ArrayList<>();
+        measurements.add(new Measurement(BENCHMARK, "seconds", Level.L1, route.guest(), variant, "s", Better.LOWER,
+                seconds, attributes));
+        if (!downtime.isEmpty()) {
+            measurements.add(new Measurement(BENCHMARK, "downtime", Level.L1, route.guest(), variant, "ms",
+                    Better.LOWER, downtime, attributes));
+        }
+        if (qemuDowntime.size() == legs) {
+            measurements.add(new Measurement(BENCHMARK, "qemu-downtime", Level.L1, route.guest(), variant, "ms",
+                    Better.LOWER, qemuDowntime, attributes));
+        }
+        return measurements;
+    }
+
+    /** A fresh SSH login and a command: the guest survived the move. */
+    private void verifyAlive(String guest, MigrationRoute leg) throws HostException, InterruptedException {
+        try (Host host = login.login(guest)) {
+            host.run("uname -r", ANSWER_TIMEOUT).orThrow(host.name());
+        } catch (HostException e) {
+            throw new HostException(guest, "does not answer after the migration of " + leg.describe() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+}
