@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * <p>Unloading the module needs every guest on the host stopped: {@link #apply} refuses while
  * guests of other runs are running, unless forced.
  */
-public final class KvmModuleReload {
+public final class KvmModuleReload implements ModuleSwitch {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
     private static final Pattern NAME = Pattern.compile("[a-z0-9_]+");
@@ -43,6 +43,7 @@ public final class KvmModuleReload {
     }
 
     /** The current values of {@code names} in {@code /sys/module/MODULE/parameters}. */
+    @Override
     public Map<String, String> current(String module, List<String> names) throws HostException, InterruptedException {
         requireName("module", module);
         StringBuilder script = new StringBuilder("d=").append(Shell.quote("/sys/module/" + module + "/parameters"))
@@ -82,6 +83,7 @@ public final class KvmModuleReload {
      * @param guests what runs on the host now
      * @param force switch even while guests of other runs are running (they are stopped by the kernel)
      */
+    @Override
     public Change apply(String module, Map<String, String> wanted, RunningGuests guests, boolean force)
             throws HostException, InterruptedException {
         if (!guests.own().isEmpty()) {
@@ -107,6 +109,7 @@ public final class KvmModuleReload {
     }
 
     /** Puts the values of before a {@link #apply switch} back. */
+    @Override
     public void restore(Change change) throws HostException, InterruptedException {
         reload(change.module(), change.before());
         List<String> wrong = mismatches(change.before(), current(change.module(),
