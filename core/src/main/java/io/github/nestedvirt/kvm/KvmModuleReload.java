@@ -86,15 +86,7 @@ public final class KvmModuleReload implements ModuleSwitch {
     @Override
     public Change apply(String module, Map<String, String> wanted, RunningGuests guests, boolean force)
             throws HostException, InterruptedException {
-        if (!guests.own().isEmpty()) {
-            throw new KvmModuleException(host.name(), "guests of this run are still running: "
-                    + String.join(", ", guests.own()) + "; stop them before switching " + module);
-        }
-        if (!guests.foreign().isEmpty() && !force) {
-            throw new KvmModuleException(host.name(), "guests this run does not own are running: "
-                    + String.join(", ", guests.foreign()) + "; reloading " + module + " would stop them. Stop them, "
-                    + "or force the switch (--force) if they may go");
-        }
+        requireStopped(host.name(), module, guests, force);
         Map<String, String> before = current(module, new ArrayList<>(wanted.keySet()));
         Change change = new Change(module, before, Map.copyOf(wanted));
         reload(module, wanted);
@@ -106,6 +98,24 @@ public final class KvmModuleReload implements ModuleSwitch {
                     + "; the previous values were restored");
         }
         return change;
+    }
+
+    /**
+     * Refuses a reload while guests of this run run on the host, or guests of others unless forced.
+     *
+     * @throws KvmModuleException naming the guests and what to do
+     */
+    public static void requireStopped(String hostName, String module, RunningGuests guests, boolean force)
+            throws KvmModuleException {
+        if (!guests.own().isEmpty()) {
+            throw new KvmModuleException(hostName, "guests of this run are still running: "
+                    + String.join(", ", guests.own()) + "; stop them before switching " + module);
+        }
+        if (!guests.foreign().isEmpty() && !force) {
+            throw new KvmModuleException(hostName, "guests this run does not own are running: "
+                    + String.join(", ", guests.foreign()) + "; reloading " + module + " would stop them. Stop them, "
+                    + "or force the switch (matrix.force: true) if they may go");
+        }
     }
 
     /** Puts the values of before a {@link #apply switch} back. */

@@ -1,8 +1,10 @@
 package io.github.nestedvirt.result;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What the hypervisor below a measured level did while the benchmark ran: KVM events per second,
@@ -34,5 +36,29 @@ public record HypervisorExits(Level level, String host, String source, double se
 
     public boolean captured() {
         return source != null;
+    }
+
+    /** The figures worth a glance, as one line: exits, nested exits, the busiest exit reasons; or why none. */
+    public String summary() {
+        if (!captured()) {
+            return "not captured: " + String.join("; ", notes);
+        }
+        List<String> parts = new ArrayList<>();
+        for (String event : List.of("kvm_exit", "exits", "kvm_nested_vmexit", "kvm_nested_vmexit_inject", "nested_run")) {
+            Double rate = perSecond.get(event);
+            if (rate != null) {
+                parts.add(event + " " + RunText.number(rate) + "/s");
+            }
+        }
+        String reasons = perSecond.entrySet().stream().filter(e -> e.getKey().startsWith("kvm_exit("))
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(5)
+                .map(e -> e.getKey().substring("kvm_exit(".length(), e.getKey().length() - 1) + " "
+                        + RunText.number(e.getValue()) + "/s")
+                .collect(Collectors.joining(", "));
+        if (!reasons.isEmpty()) {
+            parts.add("top reasons: " + reasons);
+        }
+        return source + ", " + RunText.number(seconds) + " s: " + String.join("; ", parts)
+                + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")");
     }
 }
