@@ -141,7 +141,7 @@ public final class PlanRunner {
             throw e;
         } finally {
             if (switcher != null) {
-                restore(switcher, record);
+                restoring("kvm_intel on L0", record, switcher::restore);
                 l0Access.close();
             }
         }
@@ -152,14 +152,23 @@ public final class PlanRunner {
     /** The cell of a plan without a matrix: nothing switched, nothing added to the variant. */
     private static final PlanMatrix.Cell NO_CELL = new PlanMatrix.Cell(null, null);
 
-    /** Restores L0's kvm_intel even when the run was interrupted (a SIGTERM): the interrupt is kept. */
-    private void restore(KvmIntelSwitcher switcher, Record record) throws IOException {
+    /** Clean-up that must run even after an interruption (a SIGTERM). */
+    @FunctionalInterface
+    private interface Restore {
+        void run() throws HostException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code restore} with the thread's interrupt set aside and put back afterwards, so that a
+     * switched kvm module is put back also when the run was interrupted; a failure is recorded.
+     */
+    private void restoring(String what, Record record, Restore restore) throws IOException {
         boolean interrupted = Thread.interrupted();
         try {
-            progress.info("Restoring kvm_intel on L0");
-            switcher.restore();
+            progress.info("Restoring " + what);
+            restore.run();
         } catch (HostException | InterruptedException | RuntimeException e) {
-            record.failures.add("restoring kvm_intel on L0: " + e.getMessage());
+            record.failures.add("restoring " + what + ": " + e.getMessage());
             record.save(null);
         } finally {
             if (interrupted) {
@@ -213,30 +222,15 @@ public final class PlanRunner {
                     switchedL1s.forEach(l1 -> attributes.put("kvm_intel." + l1.host(), KvmIntelSwitcher.text(l1.inForce())));
                     return runBenchmarks(record, hosts, cell, attributes);
                 } finally {
-                    restoreL1s(switchedL1s, record);
+                    if (!switchedL1s.isEmpty()) {
+                        restoring("kvm_intel on L1", record, () -> KvmIntelSwitcher.restoreAll(switchedL1s));
+                    }
                 }
             }
         } finally {
             if (lifecycle != null) {
                 progress.info("Tearing down the guests of " + plan.topology());
                 lifecycle.close();
-            }
-        }
-    }
-
-    private void restoreL1s(List<KvmIntelSwitcher.Switched> switched, Record record) throws IOException {
-        if (switched.isEmpty()) {
-            return;
-        }
-        boolean interrupted = Thread.interrupted();
-        try {
-            KvmIntelSwitcher.restoreAll(switched);
-        } catch (HostException | InterruptedException e) {
-            record.failures.add("restoring kvm_intel on L1: " + e.getMessage());
-            record.save(null);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
             }
         }
     }
