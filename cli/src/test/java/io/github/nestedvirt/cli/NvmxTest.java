@@ -75,6 +75,25 @@ class NvmxTest {
     }
 
     @Test
+    void aMatrixPlanOnAHostWithoutKvmIntelIsRefusedBeforeAnythingRuns() throws Exception {
+        Path plan = Files.writeString(temp.resolve("matrix.yaml"), """
+                name: matrix
+                hosts:
+                  l0: {level: L0, local: true}
+                matrix: {mmu: [shadow-on-ept, ept-on-ept]}
+                benchmarks:
+                  - {type: io, host: l0, paths: [/tmp]}
+                """);
+        assertThat(Path.of("/sys/module/kvm_intel")).as("our machines are AMD hosts without kvm_intel").doesNotExist();
+
+        assertThat(nvmx("run", plan.toString(), "--results", temp.resolve("results").toString()))
+                .isEqualTo(ExitCode.PREFLIGHT_FAILED);
+        assertThat(err).contains("nvmx: kvm module: local: kvm_intel is not loaded (loaded: ")
+                .contains("load it with 'modprobe kvm_intel' on an Intel host");
+        assertThat(temp.resolve("results")).doesNotExist();
+    }
+
+    @Test
     void unknownOptionIsBadInput() {
         assertThat(nvmx("run", "--no-such-option", "plan.yaml")).isEqualTo(ExitCode.BAD_INPUT);
         assertThat(err).contains("--no-such-option").contains("nvmx run --help");

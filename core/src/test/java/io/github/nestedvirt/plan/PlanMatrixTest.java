@@ -115,8 +115,39 @@ class PlanMatrixTest {
         assertThat(seconds).extracting(m -> m.attributes().get("kvm_intel.L0"))
                 .containsExactly("ept=N enable_shadow_vmcs=Y", "ept=N enable_shadow_vmcs=N",
                         "ept=Y enable_shadow_vmcs=Y", "ept=Y enable_shadow_vmcs=N");
-        assertThat(kvmIntel.log).hasSize(5).last().isEqualTo("restore {enable_shadow_vmcs=Y, ept=Y}");
-        assertThat(kvmIntel.parameters).containsEntry("ept", "Y").containsEntry("enable_shadow_vmcs", "Y");
+        assertThat(kvmIntel.log).hasSize(5).last().isEqualTo("0: restore {enable_shadow_vmcs=Y, ept=Y}");
+        assertThat(kvmIntel.parameters(0)).containsEntry("ept", "Y").containsEntry("enable_shadow_vmcs", "Y");
+    }
+
+    @Test
+    void simulatedKvmIntelEachL1GetsItsPartOfTheModeAndIsRestoredAtTheEndOfItsCell() throws Exception {
+        SimulatedKvmIntel kvmIntel = new SimulatedKvmIntel();
+        // this machine stands in for the L1 too: the L1 part of a mode is switched through the plan's L1 host
+        Files.writeString(dir.resolve("plan.yaml"), """
+                name: matrix-l1
+                hosts:
+                  l0: {level: L0, local: true}
+                  l1: {level: L1, local: true}
+                matrix: {mmu: [shadow-on-ept, ept-on-ept, shadow-on-shadow], force: true}
+                benchmarks:
+                  - {type: io, host: l1, paths: [%s], warmups: 0, runs: 1, maxRuns: 1}
+                """.formatted(dir));
+        Plan plan = new PlanReader().read(dir.resolve("plan.yaml"));
+
+        Run run = new PlanRunner(dir.resolve("results"), Progress.NONE, kvmIntel::on, QUICK).run(plan).run();
+
+        assertThat(run.failures()).isEmpty();
+        assertThat(kvmIntel.log).extracting(line -> line.replaceAll(" while running: .*", "")).containsExactly(
+                "0: apply {ept=1}", "1: apply {ept=0}", "1: restore {ept=Y}",
+                "0: apply {ept=1}", "2: apply {ept=1}", "2: restore {ept=Y}",
+                "0: apply {ept=0}",
+                "0: restore {ept=Y}");
+        List<Measurement> seconds = run.measurements().stream().filter(m -> m.metric().equals("seconds")).toList();
+        assertThat(seconds).extracting(m -> m.variant().get("mmu") + ": " + m.attributes().get("kvm_intel.L0") + ", "
+                + m.attributes().get("kvm_intel.l1")).containsExactly("shadow-on-ept: ept=Y, ept=N",
+                "ept-on-ept: ept=Y, ept=Y", "shadow-on-shadow: ept=N, null");
+        assertThat(seconds).allSatisfy(m -> assertThat(m.kvmStat()).singleElement()
+                .satisfies(l0 -> assertThat(l0.level()).isEqualTo(io.github.nestedvirt.result.Level.L0)));
     }
 
     @Test
@@ -152,10 +183,10 @@ class PlanMatrixTest {
             assertThatThrownBy(() -> new PlanRunner(dir.resolve("results"), Progress.NONE, kvmIntel::on, QUICK)
                     .run(plan)).hasMessageContaining(guest);
 
-            assertThat(kvmIntel.log).containsExactly("apply {ept=0} while running: [][test]", "restore {ept=Y}");
+            assertThat(kvmIntel.log).containsExactly("0: apply {ept=0} while running: [][test]", "0: restore {ept=Y}");
             assertThat(defined(driver)).doesNotContain(guest);
         }
-        assertThat(kvmIntel.parameters).containsEntry("ept", "Y");
+        assertThat(kvmIntel.parameters(0)).containsEntry("ept", "Y");
     }
 
     @Test
@@ -184,8 +215,8 @@ class PlanMatrixTest {
         assertThat(interrupted.interrupted()).isTrue();
         assertThat(interrupted.run().failures()).anySatisfy(f -> assertThat(f).endsWith("interrupted"));
         assertThat(kvmIntel.log).hasSize(2);
-        assertThat(kvmIntel.log.get(0)).startsWith("apply {enable_shadow_vmcs=0} while running: []");
-        assertThat(kvmIntel.log.get(1)).isEqualTo("restore {enable_shadow_vmcs=Y}");
-        assertThat(kvmIntel.parameters).containsEntry("enable_shadow_vmcs", "Y");
+        assertThat(kvmIntel.log.get(0)).startsWith("0: apply {enable_shadow_vmcs=0} while running: []");
+        assertThat(kvmIntel.log.get(1)).isEqualTo("0: restore {enable_shadow_vmcs=Y}");
+        assertThat(kvmIntel.parameters(0)).containsEntry("enable_shadow_vmcs", "Y");
     }
 }
