@@ -11,7 +11,8 @@ final class ExitCode {
     static final int BAD_INPUT = 2;
     /** A host could not be reached, authenticated or verified, or a guest did not come up; nothing ran on it. */
     static final int HOST_UNREACHABLE = 3;
-    /** Preflight found a problem that makes the results meaningless (see its findings), or kvm_intel cannot be switched. */
+    /** Preflight found a problem that makes the results meaningless (see its findings), or kvm_intel
+     * cannot be switched. */
     static final int PREFLIGHT_FAILED = 4;
     /** A teardown or reap could not remove everything; the message lists what may be left and why. */
     static final int CLEANUP_INCOMPLETE = 5;

@@ -84,7 +84,8 @@ final class DebugfsCounters implements ExitSource {
             counts.put(fields[0], Long.parseLong(fields[1]));
         }
         if (counts.isEmpty()) {
-            throw new SourceUnavailableException("debugfs: none of " + String.join(", ", COUNTERS) + " in " + DIRECTORY);
+            throw new SourceUnavailableException("debugfs: none of " + String.join(", ", COUNTERS) + " in "
+                    + DIRECTORY);
         }
         return counts;
     }

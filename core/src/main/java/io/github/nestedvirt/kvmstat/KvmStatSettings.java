@@ -14,7 +14,8 @@ public record KvmStatSettings(boolean capture, String command, int intervalSecon
 
     public KvmStatSettings {
         if (command == null || command.isBlank() || command.contains("\n")) {
-            throw new IllegalArgumentException("command: the kvm_stat program, e.g. kvm_stat or /usr/bin/kvm_stat, got '"
+            throw new IllegalArgumentException("command: the kvm_stat program, e.g. kvm_stat or /usr/bin/kvm_stat, "
+                    + "got '"
                     + command + "'");
         }
         if (intervalSeconds < 1 || intervalSeconds > 60) {

@@ -31,7 +31,7 @@ final class KvmStatTool implements ExitSource {
         return "kvm_stat";
     }
 
-    /** Python buffers a pipe's output: unbuffered, every line arrives while kvm_stat runs and none is lost when it is stopped. */
+    /** Python buffers output to a pipe: unbuffered, each line arrives at once and none is lost when kvm_stat is stopped. */
     private String invocation(String... arguments) {
         return "PYTHONUNBUFFERED=1 exec " + Shell.quote(settings.command()) + " " + Shell.command(arguments);
     }

@@ -45,7 +45,8 @@ final class KvmIntelSwitcher {
     }
 
     /** Reloads kvm_intel on L0 for {@code cell}; returns the values now in force, as sysfs shows them. */
-    Map<String, String> switchTo(PlanMatrix.Cell cell, RunningGuests guests) throws HostException, InterruptedException {
+    Map<String, String> switchTo(PlanMatrix.Cell cell, RunningGuests guests)
+            throws HostException, InterruptedException {
         KvmModuleReload.Change change = module.apply(KvmParameters.KVM_INTEL, cell.l0Parameters(), guests, force);
         if (original == null) {
             original = change;

@@ -49,7 +49,8 @@ public record PlanMatrix(List<MmuMode> mmu, List<Boolean> vmcsShadowing, boolean
                 shadowing.add(switch (value) {
                     case "on", "true" -> true;
                     case "off", "false" -> false;
-                    default -> throw new IllegalArgumentException("vmcsShadowing: must be on or off, got '" + value + "'");
+                    default -> throw new IllegalArgumentException("vmcsShadowing: must be on or off, got '"
+                            + value + "'");
                 });
             }
         }

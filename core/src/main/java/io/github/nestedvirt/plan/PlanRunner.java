@@ -126,7 +126,12 @@ public final class PlanRunner {
                 Map<String, String> l0InForce = Map.of();
                 if (switcher != null) {
                     progress.info("Matrix cell " + (c + 1) + " of " + cells.size() + ": " + cell);
-                    l0InForce = switcher.switchTo(cell, runningOnL0(plan, topology, record.id, l0Access));
+                    try {
+                        l0InForce = switcher.switchTo(cell, runningOnL0(plan, topology, record.id, l0Access));
+                    } catch (HostException | RuntimeException e) {
+                        record.failures.add("matrix cell " + cell + ": switching kvm_intel on L0: " + e.getMessage());
+                        throw e;
+                    }
                 }
                 interrupted = runCell(record, topology, cell, l0InForce);
             }
@@ -134,9 +139,6 @@ public final class PlanRunner {
             interrupted = true;
             record.failures.add("interrupted");
         } catch (HostException | RuntimeException e) {
-            if (switcher != null) {
-                record.failures.add("matrix: " + e.getMessage());
-            }
             record.save(Instant.now());
             throw e;
         } finally {
