@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Runs one benchmark of the plan on this machine or on an SSH host, and stores it as a run.",
         subcommands = {BenchCommand.Guestfish.class, BenchCommand.Io.class, BenchCommand.Kernel.class,
-            BenchCommand.Net.class})
+            BenchCommand.KvmUnitTests.class, BenchCommand.Net.class})
 final class BenchCommand {
 
     /** Options every benchmark has: where, how often, where results go. */
@@ -165,6 +165,52 @@ final class BenchCommand {
             entry.put("debugOff", !keepDebug);
             putIfSet(entry, "jobs", jobs);
             entry.put("dropCaches", dropCaches);
+            return entry;
+        }
+    }
+
+    @Command(name = "kvm-unit-tests", mixinStandardHelpOptions = true,
+            description = {"Seed item 0: gets, builds (./configure && make) and runs the KVM unit tests on the host.",
+                "Every test's PASS/FAIL/SKIP/timeout is kept; JUnit XML goes to RESULTS/RUN_ID/junit/. "
+                        + "Run it where /dev/kvm works (L1, so that its test guests are L2s)."})
+    static final class KvmUnitTests extends Single {
+
+        @Option(names = "--source", required = true, paramLabel = "GIT_URL|TARBALL|URL|DIR",
+                description = "On the host: a git URL, a tarball path or http(s) URL, or the suite's directory.")
+        String source;
+
+        @Option(names = "--work-dir", paramLabel = "DIR",
+                description = "Where to copy, build and run it. Default: /var/tmp/nvmx-kvm-unit-tests.")
+        String workDir;
+
+        @Option(names = "--group", paramLabel = "GROUP",
+                description = "run_tests.sh -g group, e.g. vmx; repeatable. Default: every test.")
+        List<String> groups;
+
+        @Option(names = "--no-tap", description = "Read the runner's own lines instead of TAP (-t), for old runners.")
+        boolean noTap;
+
+        @Option(names = "--accel", paramLabel = "kvm|tcg",
+                description = "kvm (default; refused where KVM does not work) or tcg (QEMU's emulation).")
+        String accel;
+
+        @Option(names = "--test-timeout", paramLabel = "SECONDS", description = "TIMEOUT per test. Default: 90.")
+        Integer testTimeout;
+
+        @Override
+        String type() {
+            return "kvm-unit-tests";
+        }
+
+        @Override
+        Map<String, Object> entry() {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("source", source);
+            putIfSet(entry, "workDir", workDir);
+            putIfSet(entry, "groups", groups);
+            entry.put("tap", !noTap);
+            putIfSet(entry, "accel", accel);
+            putIfSet(entry, "testTimeoutSeconds", testTimeout);
             return entry;
         }
     }

@@ -2,6 +2,7 @@ package io.github.nestedvirt.cli;
 
 import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.host.HostUnreachableException;
+import io.github.nestedvirt.kvm.KvmModuleException;
 import io.github.nestedvirt.plan.PlanException;
 import io.github.nestedvirt.provision.GuestNotReadyException;
 import io.github.nestedvirt.provision.LibvirtFailedException;
@@ -30,6 +31,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         if (e instanceof HostUnreachableException) {
             err.println("nvmx: host unreachable: " + e.getMessage());
             return ExitCode.HOST_UNREACHABLE;
+        }
+        if (e instanceof KvmModuleException) {
+            commandLine.getErr().println("nvmx: kvm module: " + e.getMessage());
+            return ExitCode.PREFLIGHT_FAILED;
         }
         if (e instanceof HostException) {
             err.println("nvmx: " + e.getMessage());

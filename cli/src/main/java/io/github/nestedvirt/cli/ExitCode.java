@@ -11,7 +11,8 @@ final class ExitCode {
     static final int BAD_INPUT = 2;
     /** A host could not be reached, authenticated or verified, or a guest did not come up; nothing ran on it. */
     static final int HOST_UNREACHABLE = 3;
-    /** Preflight found a problem that makes the results meaningless (see its findings). */
+    /** Preflight found a problem that makes the results meaningless (see its findings), or kvm_intel
+     * cannot be switched. */
     static final int PREFLIGHT_FAILED = 4;
     /** A teardown or reap could not remove everything; the message lists what may be left and why. */
     static final int CLEANUP_INCOMPLETE = 5;
@@ -31,7 +32,8 @@ final class ExitCode {
               2    bad input: an option, a plan or a value in it is wrong; nothing ran
               3    a host could not be reached, authenticated or its key verified,
                    or a provisioned guest did not come up (what was created is removed)
-              4    preflight found a problem that makes results meaningless
+              4    preflight found a problem that makes results meaningless, or a
+                   plan's matrix cannot switch kvm_intel on a host (the reason is printed)
               5    teardown or reap left something behind (listed on stderr)
               6    compare found a regression against the baseline
               7    not supported on these hosts (e.g. a migration libvirt or QEMU refused)

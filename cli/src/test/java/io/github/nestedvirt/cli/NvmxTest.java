@@ -32,12 +32,65 @@ class NvmxTest {
     @Test
     void everySubcommandHasHelp() {
         for (String[] command : new String[][] {{"preflight"}, {"run"}, {"report"}, {"bench"},
-            {"bench", "guestfish"}, {"bench", "io"}, {"bench", "kernel"}, {"bench", "net"}}) {
+            {"bench", "guestfish"}, {"bench", "io"}, {"bench", "kernel"}, {"bench", "kvm-unit-tests"},
+            {"bench", "net"}}) {
             String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(command),
                     java.util.stream.Stream.of("--help")).toArray(String[]::new);
             assertThat(nvmx(args)).as(String.join(" ", args)).isZero();
             assertThat(out).as(String.join(" ", args)).contains("Usage: nvmx " + String.join(" ", command));
         }
+    }
+
+    @Test
+    void kvmUnitTestsFromTheCommandLineRunTheRecordedSuiteAndPrintTheCounts() throws Exception {
+        // the suite is in no registry our machines reach: a directory replaying our recorded runner output
+        Path suite = temp.resolve("suite");
+        Path recorded = Path.of("../core/src/test/resources/io/github/nestedvirt/bench/kvm-unit-tests-recorded");
+        try (var files = Files.walk(recorded)) {
+            for (Path file : files.toList()) {
+                Path target = suite.resolve(recorded.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        for (String script : new String[] {"configure", "run_tests.sh"}) {
+            suite.resolve(script).toFile().setExecutable(true);
+        }
+
+        int exit = nvmx("bench", "kvm-unit-tests", "--source", suite.toString(), "--work-dir",
+                temp.resolve("work").toString(), "--accel", "tcg", "--group", "vmx", "--no-tap",
+                "--results", temp.resolve("results").toString());
+
+        assertThat(exit).as(err).isZero();
+        assertThat(out).containsPattern("kvm-unit-tests +passed +L0 +local +accel=tcg,groups=vmx +1 +1 ")
+                .containsPattern("kvm-unit-tests +failed +L0 +local +accel=tcg,groups=vmx +1 +2 ")
+                .containsPattern("kvm-unit-tests +skipped +L0 +local +accel=tcg,groups=vmx +1 +1 ");
+        try (var runs = Files.list(temp.resolve("results"))) {
+            Path run = runs.filter(Files::isDirectory).findFirst().orElseThrow();
+            assertThat(run.resolve("junit/kvm-unit-tests-local-vmx.xml")).exists();
+        }
+    }
+
+    @Test
+    void aMatrixPlanOnAHostWithoutKvmIntelIsRefusedBeforeAnythingRuns() throws Exception {
+        Path plan = Files.writeString(temp.resolve("matrix.yaml"), """
+                name: matrix
+                hosts:
+                  l0: {level: L0, local: true}
+                matrix: {mmu: [shadow-on-ept, ept-on-ept]}
+                benchmarks:
+                  - {type: io, host: l0, paths: [/tmp]}
+                """);
+        assertThat(Path.of("/sys/module/kvm_intel")).as("our machines are AMD hosts without kvm_intel").doesNotExist();
+
+        assertThat(nvmx("run", plan.toString(), "--results", temp.resolve("results").toString()))
+                .isEqualTo(ExitCode.PREFLIGHT_FAILED);
+        assertThat(err).contains("nvmx: kvm module: local: kvm_intel is not loaded (loaded: ")
+                .contains("load it with 'modprobe kvm_intel' on an Intel host");
+        assertThat(temp.resolve("results")).doesNotExist();
     }
 
     @Test

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * <p>Unloading the module needs every guest on the host stopped: {@link #apply} refuses while
  * guests of other runs are running, unless forced.
  */
-public final class KvmModuleReload {
+public final class KvmModuleReload implements ModuleSwitch {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
     private static final Pattern NAME = Pattern.compile("[a-z0-9_]+");
@@ -43,6 +43,7 @@ public final class KvmModuleReload {
     }
 
     /** The current values of {@code names} in {@code /sys/module/MODULE/parameters}. */
+    @Override
     public Map<String, String> current(String module, List<String> names) throws HostException, InterruptedException {
         requireName("module", module);
         StringBuilder script = new StringBuilder("d=").append(Shell.quote("/sys/module/" + module + "/parameters"))
@@ -82,17 +83,10 @@ public final class KvmModuleReload {
      * @param guests what runs on the host now
      * @param force switch even while guests of other runs are running (they are stopped by the kernel)
      */
+    @Override
     public Change apply(String module, Map<String, String> wanted, RunningGuests guests, boolean force)
             throws HostException, InterruptedException {
-        if (!guests.own().isEmpty()) {
-            throw new KvmModuleException(host.name(), "guests of this run are still running: "
-                    + String.join(", ", guests.own()) + "; stop them before switching " + module);
-        }
-        if (!guests.foreign().isEmpty() && !force) {
-            throw new KvmModuleException(host.name(), "guests this run does not own are running: "
-                    + String.join(", ", guests.foreign()) + "; reloading " + module + " would stop them. Stop them, "
-                    + "or force the switch (--force) if they may go");
-        }
+        requireStopped(host.name(), module, guests, force);
         Map<String, String> before = current(module, new ArrayList<>(wanted.keySet()));
         Change change = new Change(module, before, Map.copyOf(wanted));
         reload(module, wanted);
@@ -106,7 +100,26 @@ public final class KvmModuleReload {
         return change;
     }
 
+    /**
+     * Refuses a reload while guests of this run run on the host, or guests of others unless forced.
+     *
+     * @throws KvmModuleException naming the guests and what to do
+     */
+    public static void requireStopped(String hostName, String module, RunningGuests guests, boolean force)
+            throws KvmModuleException {
+        if (!guests.own().isEmpty()) {
+            throw new KvmModuleException(hostName, "guests of this run are still running: "
+                    + String.join(", ", guests.own()) + "; stop them before switching " + module);
+        }
+        if (!guests.foreign().isEmpty() && !force) {
+            throw new KvmModuleException(hostName, "guests this run does not own are running: "
+                    + String.join(", ", guests.foreign()) + "; reloading " + module + " would stop them. Stop them, "
+                    + "or force the switch (matrix.force: true) if they may go");
+        }
+    }
+
     /** Puts the values of before a {@link #apply switch} back. */
+    @Override
     public void restore(Change change) throws HostException, InterruptedException {
         reload(change.module(), change.before());
         List<String> wrong = mismatches(change.before(), current(change.module(),

@@ -1,8 +1,12 @@
 package io.github.nestedvirt.kvm;
 
+import io.github.nestedvirt.host.CommandResult;
+import io.github.nestedvirt.host.Host;
+import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.provision.LibvirtFailedException;
 import io.github.nestedvirt.provision.LibvirtSession;
 import io.github.nestedvirt.topology.OwnerTag;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,5 +42,16 @@ public record RunningGuests(List<String> own, List<String> foreign) {
             }
             return new RunningGuests(own, foreign);
         });
+    }
+
+    /**
+     * The running domains of the system libvirt of a host this run did not provision (an existing L1),
+     * read with {@code virsh}: all of them are foreign. A host without virsh runs no libvirt guest.
+     */
+    public static RunningGuests listedByVirsh(Host host) throws HostException, InterruptedException {
+        CommandResult result = host.run("if ! command -v virsh >/dev/null 2>&1; then exit 0; fi; "
+                + "virsh -c qemu:///system list --name", Duration.ofMinutes(1)).orThrow(host.name());
+        return new RunningGuests(List.of(), result.stdout().lines().map(String::strip).filter(name -> !name.isEmpty())
+                .toList());
     }
 }

@@ -10,11 +10,11 @@ import java.util.Map;
  * of its settings and defaults.
  */
 @JsonDeserialize(using = BenchmarkSpecDeserializer.class)
-public sealed interface BenchmarkSpec permits GuestfishSpec, IoScanSpec, KernelBuildSpec, NetworkSpec,
-        StabilitySpec {
+public sealed interface BenchmarkSpec permits GuestfishSpec, IoScanSpec, KernelBuildSpec, KvmUnitTestsSpec,
+        NetworkSpec, StabilitySpec {
 
     /** The values of {@code type}. */
-    List<String> TYPES = List.of("guestfish", "io", "kernel", "net", "stability");
+    List<String> TYPES = List.of("guestfish", "io", "kernel", "kvm-unit-tests", "net", "stability");
 
     /** The entry's {@code type}, one of {@link #TYPES}. */
     String type();

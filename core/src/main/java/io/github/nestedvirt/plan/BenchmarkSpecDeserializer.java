@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.nestedvirt.bench.GuestfishLaunch;
 import io.github.nestedvirt.bench.IoScan;
 import io.github.nestedvirt.bench.KernelBuild;
+import io.github.nestedvirt.bench.KvmUnitTests;
 import io.github.nestedvirt.bench.NetworkThroughput;
 import io.github.nestedvirt.stability.StabilityRun;
 import java.io.IOException;
@@ -43,6 +44,9 @@ final class BenchmarkSpecDeserializer extends StdDeserializer<BenchmarkSpec> {
             case "kernel":
                 return new KernelBuildSpec(text(parser, entry, "host"),
                         context.readTreeAsValue(entry, KernelBuild.Parameters.class));
+            case "kvm-unit-tests":
+                return new KvmUnitTestsSpec(text(parser, entry, "host"),
+                        context.readTreeAsValue(entry, KvmUnitTests.Parameters.class));
             case "net":
                 return new NetworkSpec(text(parser, entry, "server"), text(parser, entry, "client"),
                         context.readTreeAsValue(entry, NetworkThroughput.Parameters.class));

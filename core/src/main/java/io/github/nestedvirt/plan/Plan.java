@@ -2,6 +2,7 @@ package io.github.nestedvirt.plan;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.nestedvirt.kvmstat.KvmStatSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,21 +16,28 @@ import java.util.Map;
  *     or null when every host already exists; relative to the plan's directory
  * @param hosts the hosts by id, e.g. {@code l0}, {@code l1}, {@code l2}
  * @param benchmarks run in this order; a failed benchmark is recorded and the next one runs
+ * @param kvmStat how KVM events are captured on the hypervisors below each measured level
+ * @param matrix the kvm_intel settings (MMU modes, VMCS shadowing) to run every benchmark under, one
+ *     after the other; null to run once with the hosts as they are
  */
 public record Plan(String name, String description, String topology, Map<String, HostSpec> hosts,
-        List<BenchmarkSpec> benchmarks) {
+        List<BenchmarkSpec> benchmarks, KvmStatSettings kvmStat, PlanMatrix matrix) {
 
     @JsonCreator
     public Plan(@JsonProperty(value = "name", required = true) String name,
             @JsonProperty("description") String description,
             @JsonProperty("topology") String topology,
             @JsonProperty(value = "hosts", required = true) Map<String, HostSpec> hosts,
-            @JsonProperty(value = "benchmarks", required = true) List<BenchmarkSpec> benchmarks) {
+            @JsonProperty(value = "benchmarks", required = true) List<BenchmarkSpec> benchmarks,
+            @JsonProperty("kvmStat") KvmStatSettings kvmStat,
+            @JsonProperty("matrix") PlanMatrix matrix) {
         this.name = name;
         this.description = description == null ? "" : description;
         this.topology = topology;
         this.hosts = hosts == null ? Map.of() : new LinkedHashMap<>(hosts);
         this.benchmarks = benchmarks == null ? List.of() : List.copyOf(benchmarks);
+        this.kvmStat = kvmStat == null ? KvmStatSettings.defaults() : kvmStat;
+        this.matrix = matrix;
     }
 
     /** The same plan with its topology file resolved against {@code directory}. */
@@ -37,6 +45,6 @@ public record Plan(String name, String description, String topology, Map<String,
         if (topology == null || directory == null) {
             return this;
         }
-        return new Plan(name, description, directory.resolve(topology).toString(), hosts, benchmarks);
+        return new Plan(name, description, directory.resolve(topology).toString(), hosts, benchmarks, kvmStat, matrix);
     }
 }

@@ -11,6 +11,7 @@ import io.github.nestedvirt.compare.RunComparison;
 import io.github.nestedvirt.compare.Significance;
 import io.github.nestedvirt.compare.Thresholds;
 import io.github.nestedvirt.facts.HostFacts;
+import io.github.nestedvirt.result.HypervisorExits;
 import io.github.nestedvirt.result.LevelRatio;
 import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.Run;
@@ -225,6 +226,7 @@ public final class HtmlReport {
             page.append("</ul>\n");
         }
         measurements(page, run.measurements());
+        kvmStat(page, run.measurements());
         page.append("</article>\n");
     }
 
@@ -283,6 +285,29 @@ public final class HtmlReport {
             page.append("</tr>\n");
         }
         page.append("</tbody>\n</table>\n");
+    }
+
+    /** Exits per second on the hypervisors below each benchmark's level, once per benchmark (not per metric). */
+    private static void kvmStat(StringBuilder page, List<Measurement> measurements) {
+        java.util.Set<String> shown = new java.util.HashSet<>();
+        StringBuilder rows = new StringBuilder();
+        for (Measurement measurement : measurements) {
+            String during = measurement.benchmark() + "@" + measurement.level() + " on " + measurement.host();
+            String variant = text(measurement.variant());
+            if (measurement.kvmStat().isEmpty() || !shown.add(during + variant + measurement.kvmStat())) {
+                continue;
+            }
+            for (HypervisorExits exits : measurement.kvmStat()) {
+                rows.append("<tr class=\"kvm-stat\">");
+                cells(rows, during, variant, exits.level() + " " + exits.host(), exits.summary());
+                rows.append("</tr>\n");
+            }
+        }
+        if (rows.length() > 0) {
+            page.append("<h4>kvm_stat on the hypervisors below</h4>\n<table class=\"kvm-stat\">\n<thead><tr>")
+                    .append("<th>During</th><th>Variant</th><th>Hypervisor</th><th>Events per second</th></tr></thead>\n")
+                    .append("<tbody>\n").append(rows).append("</tbody>\n</table>\n");
+        }
     }
 
     private static void cells(StringBuilder page, String... values) {

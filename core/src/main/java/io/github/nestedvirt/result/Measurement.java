@@ -1,5 +1,6 @@
 package io.github.nestedvirt.result;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Map;
@@ -18,14 +19,30 @@ import java.util.TreeMap;
  * @param better whether lower or higher values are better
  * @param samples every run in order, warm-up runs flagged
  * @param attributes facts about how it ran that are not samples (accelerator, files hashed, -j)
+ * @param kvmStat what the hypervisors below the measured level did meanwhile (empty at L0, and in
+ *     results written before it was captured)
  */
 public record Measurement(String benchmark, String metric, Level level, String host, Map<String, String> variant,
-        String unit, Better better, List<Sample> samples, Map<String, String> attributes) {
+        String unit, Better better, List<Sample> samples, Map<String, String> attributes,
+        List<HypervisorExits> kvmStat) {
 
+    @JsonCreator // the canonical constructor: a missing kvmStat (an older result) reads as empty
     public Measurement {
         variant = variant == null ? Map.of() : new TreeMap<>(variant);
         samples = samples == null ? List.of() : List.copyOf(samples);
         attributes = attributes == null ? Map.of() : new TreeMap<>(attributes);
+        kvmStat = kvmStat == null ? List.of() : List.copyOf(kvmStat);
+    }
+
+    /** A measurement without hypervisor exits: what every benchmark returns. */
+    public Measurement(String benchmark, String metric, Level level, String host, Map<String, String> variant,
+            String unit, Better better, List<Sample> samples, Map<String, String> attributes) {
+        this(benchmark, metric, level, host, variant, unit, better, samples, attributes, List.of());
+    }
+
+    /** The same measurement with what the hypervisors below did while it was taken. */
+    public Measurement withKvmStat(List<HypervisorExits> exits) {
+        return new Measurement(benchmark, metric, level, host, variant, unit, better, samples, attributes, exits);
     }
 
     /** The values that count for statistics: every sample that is not a warm-up run. */

@@ -39,11 +39,27 @@ public final class RunText {
                 measurement.unit()});
         }
         TextTable.append(text, rows);
+        kvmStat(text, run);
         if (!run.failures().isEmpty()) {
             text.append("Failures:\n");
             run.failures().forEach(failure -> text.append("  ").append(failure.replace("\n", "\n    ")).append('\n'));
         }
         return text.toString();
+    }
+
+    /** What the hypervisors below did during each benchmark, once per benchmark (not per metric). */
+    private static void kvmStat(StringBuilder text, Run run) {
+        java.util.Set<String> shown = new java.util.HashSet<>();
+        for (Measurement measurement : run.measurements()) {
+            String during = measurement.benchmark() + "@" + measurement.level() + " on " + measurement.host()
+                    + (measurement.variant().isEmpty() ? "" : " " + measurement.variant());
+            if (measurement.kvmStat().isEmpty() || !shown.add(during + measurement.kvmStat())) {
+                continue;
+            }
+            text.append("kvm_stat during ").append(during).append(":\n");
+            measurement.kvmStat().forEach(exits -> text.append("  ").append(exits.level()).append(' ')
+                    .append(exits.host().isEmpty() ? "-" : exits.host()).append(": ").append(exits.summary()).append('\n'));
+        }
     }
 
     /** Four significant digits: enough to compare runs, short enough to read. */

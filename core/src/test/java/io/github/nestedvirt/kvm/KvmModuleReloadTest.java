@@ -61,7 +61,7 @@ class KvmModuleReloadTest {
         assertThatThrownBy(() -> reload.apply("kvm_intel", Map.of("ept", "0"), guests, false))
                 .isInstanceOf(KvmModuleException.class)
                 .hasMessageContaining("guests this run does not own are running: test")
-                .hasMessageContaining("--force");
+                .hasMessageContaining("force the switch (matrix.force: true)");
     }
 
     @Test

@@ -43,9 +43,55 @@ class PlanReaderTest {
 
         assertThat(plan.hosts().values()).extracting(HostSpec::level).containsExactly(Level.L0, Level.L1, Level.L2);
         assertThat(plan.hosts().get("l2").ssh().via()).isEqualTo("l1");
-        assertThat(plan.benchmarks()).extracting(BenchmarkSpec::type).contains("kernel", "io", "net", "guestfish");
+        assertThat(plan.benchmarks()).extracting(BenchmarkSpec::type)
+                .contains("kvm-unit-tests", "kernel", "io", "net", "guestfish", "stability");
+        assertThat(plan.kvmStat().capture()).isTrue();
+        assertThat(plan.matrix()).isNull();
         assertThat(plan.benchmarks()).filteredOn(b -> b.type().equals("kernel"))
                 .extracting(b -> b.hostReferences().get("host")).containsExactly("l0", "l1", "l2");
+    }
+
+    @Test
+    void readsTheShippedMatrixPlanWithEveryCellOfSeedItemsOneAndTwo() throws Exception {
+        Plan plan = reader.read(Path.of("../plans/nvmx-mmu-matrix.yaml"));
+
+        assertThat(plan.matrix().cells()).extracting(PlanMatrix.Cell::toString).containsExactly(
+                "mmu=shadow-on-shadow, vmcsShadowing=on", "mmu=shadow-on-shadow, vmcsShadowing=off",
+                "mmu=shadow-on-ept, vmcsShadowing=on", "mmu=shadow-on-ept, vmcsShadowing=off",
+                "mmu=ept-on-ept, vmcsShadowing=on", "mmu=ept-on-ept, vmcsShadowing=off");
+        assertThat(plan.matrix().cells().get(2).l0Parameters()).containsExactly(
+                java.util.Map.entry("ept", "1"), java.util.Map.entry("enable_shadow_vmcs", "1"));
+        assertThat(plan.matrix().cells().get(3).l1Parameters()).containsExactly(java.util.Map.entry("ept", "0"));
+        assertThat(plan.matrix().cells().get(0).l1Parameters()).isEmpty();
+        assertThat(plan.matrix().force()).isFalse();
+    }
+
+    @Test
+    void aMatrixOrKvmStatMistakeNamesTheLineAndTheKey() {
+        assertThatThrownBy(() -> reader.read("""
+                name: m
+                hosts: {l0: {level: L0, local: true}}
+                matrix: {mmu: [shadow-on-shadow, nested-ept]}
+                benchmarks: []
+                """, "m.yaml"))
+                .hasMessageContaining("m.yaml:3")
+                .hasMessageContaining("mmu: must be one of shadow-on-shadow, shadow-on-ept, ept-on-ept, got 'nested-ept'");
+        assertThatThrownBy(() -> reader.read("""
+                name: m
+                hosts: {l0: {level: L0, local: true}}
+                kvmStat: {capture: true, interval: 2}
+                benchmarks: []
+                """, "m.yaml"))
+                .hasMessageContaining("m.yaml:3")
+                .hasMessageContaining("unknown key 'interval'");
+        assertThatThrownBy(() -> reader.read("""
+                name: m
+                hosts: {l0: {level: L0, local: true}}
+                benchmarks:
+                  - {type: kvm-unit-tests, host: l0, source: kvm-unit-tests.tar.gz}
+                """, "m.yaml"))
+                .hasMessageContaining("m.yaml:4")
+                .hasMessageContaining("source: must be a git or http(s) URL or an absolute path, got 'kvm-unit-tests.tar.gz'");
     }
 
     @Test
@@ -108,7 +154,7 @@ class PlanReaderTest {
                 """, "t.yaml"))
                 .hasMessageStartingWith("t.yaml:4:")
                 .hasMessageContaining("benchmarks[0]: unknown benchmark type 'kernal'")
-                .hasMessageContaining("guestfish, io, kernel, net");
+                .hasMessageContaining("guestfish, io, kernel, kvm-unit-tests, net");
     }
 
     @Test

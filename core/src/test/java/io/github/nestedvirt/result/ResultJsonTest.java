@@ -30,6 +30,36 @@ class ResultJsonTest {
     }
 
     @Test
+    void aResultWrittenBeforeKvmStatWasCapturedStillLoads() throws Exception {
+        // written by nvmx run plans/quickstart.yaml on one of our machines, before measurements had kvmStat
+        byte[] old = getClass().getResourceAsStream("quickstart-before-kvmstat.json").readAllBytes();
+        assertThat(new String(old, StandardCharsets.UTF_8)).doesNotContain("kvmStat");
+
+        Run run = ResultJson.readRun(old, "quickstart-before-kvmstat.json");
+
+        assertThat(run.measurements()).isNotEmpty().allSatisfy(m -> assertThat(m.kvmStat()).isEmpty());
+        assertThat(run.measurements().get(0).values()).isNotEmpty();
+    }
+
+    @Test
+    void hypervisorExitsRoundTripWithTheMeasurement() throws Exception {
+        Run plain = Runs.run("20250131-120000-3fa9c1", START);
+        HypervisorExits exits = new HypervisorExits(Level.L0, "local", "tracefs", 61.5,
+                java.util.Map.of("kvm_exit", 1520.5, "kvm_exit(EPT_VIOLATION)", 402.0, "kvm_nested_vmexit", 360.25),
+                List.of("kvm_stat: not installed (/bin/sh: 1: exec: kvm_stat: not found)"));
+        HypervisorExits none = HypervisorExits.unavailable(Level.L1, "l1", List.of("debugfs: Operation not permitted"));
+        List<Measurement> measurements = new ArrayList<>(plain.measurements());
+        measurements.set(0, measurements.get(0).withKvmStat(List.of(exits, none)));
+        Run run = new Run(plain.schemaVersion(), plain.id(), plain.start(), plain.end(), plain.plan(),
+                plain.fingerprint(), measurements, plain.failures());
+
+        Run read = ResultJson.readRun(ResultJson.write(run), "test");
+
+        assertThat(read).isEqualTo(run);
+        assertThat(read.measurements().get(0).kvmStat().get(1).captured()).isFalse();
+    }
+
+    @Test
     void instantsAreIsoTextNotNumbers() throws Exception {
         JsonNode tree = ResultJson.mapper().readTree(ResultJson.write(Runs.run("20250131-120000-3fa9c1", START)));
 
