@@ -33,7 +33,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
             return ExitCode.HOST_UNREACHABLE;
         }
         if (e instanceof KvmModuleException) {
-            commandLine.getErr().println("nvmx: kvm module: " + e.getMessage());
+            err.println("nvmx: kvm module: " + e.getMessage());
             return ExitCode.PREFLIGHT_FAILED;
         }
         if (e instanceof HostException) {

@@ -156,7 +156,7 @@ public final class StepRunner {
         } else {
             throw new IllegalStateException(step.step() + ": no engine operation for " + parameters);
         }
-        Plan plan = new Plan(step.resultsId(), step.step() + " in " + dir.path(), null, hosts, List.of(spec));
+        Plan plan = new Plan(step.resultsId(), step.step() + " in " + dir.path(), null, hosts, List.of(spec), null, null);
         RunOutcome outcome = new PlanRunner(dir.path().resolve("results"), log).run(plan);
         dir.writeResult(ResultJson.write(outcome.run()));
         outcome.run().failures().forEach(failure -> log.info("Failed: " + failure));
