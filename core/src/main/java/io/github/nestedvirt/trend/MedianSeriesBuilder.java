@@ -1,0 +1,66 @@
+package io.github.nestedvirt.trend;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.apache.commons.statistics.descriptive.Median;
+
+/**
+ * The trend of chosen metrics: per build, the median of each, one line per series name. Metrics that
+ * fall on the same line (two MMU modes when the line is per level only) are combined into the median
+ * of their medians, so a line stays one line.
+ */
+public class MedianSeriesBuilder extends SummarySeriesBuilder {
+
+    private final String title;
+    private final String unit;
+    private final Predicate<MetricSummary> metrics;
+    private final Function<MetricSummary, String> line;
+
+    /**
+     * @param metrics which metrics of a build are drawn
+     * @param line the line a metric belongs to (the legend text), e.g. its level
+     */
+    public MedianSeriesBuilder(String title, String unit, Predicate<MetricSummary> metrics,
+            Function<MetricSummary, String> line) {
+        this.title = title;
+        this.unit = unit;
+        this.metrics = metrics;
+        this.line = line;
+    }
+
+    /** Every level and variant of one benchmark metric, as the offline report draws it. */
+    public static MedianSeriesBuilder perLevelAndVariant(String benchmark, String metric, String unit) {
+        return new MedianSeriesBuilder(benchmark + " / " + metric + ": median", unit,
+                m -> benchmark.equals(m.getBenchmark()) && metric.equals(m.getMetric()) && m.level() != null,
+                m -> SeriesKey.of(m).name());
+    }
+
+    @Override
+    protected Map<String, Double> computeSeries(BuildSummary summary) {
+        Map<String, List<Double>> perLine = new TreeMap<>();
+        for (MetricSummary metric : summary.getMetrics()) {
+            if (metrics.test(metric)) {
+                perLine.computeIfAbsent(line.apply(metric), name -> new ArrayList<>()).add(metric.getMedian());
+            }
+        }
+        Map<String, Double> series = new LinkedHashMap<>();
+        perLine.forEach((name, medians) -> series.put(name, medians.size() == 1 ? medians.get(0)
+                : Median.withDefaults().evaluate(medians.stream().mapToDouble(Double::doubleValue).toArray())));
+        return series;
+    }
+
+    @Override
+    public String title() {
+        return title;
+    }
+
+    @Override
+    public String unit() {
+        return unit;
+    }
+}

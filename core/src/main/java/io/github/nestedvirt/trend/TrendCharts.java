@@ -1,0 +1,122 @@
+package io.github.nestedvirt.trend;
+
+import edu.hm.hafner.echarts.BuildResult;
+import edu.hm.hafner.echarts.ChartModelConfiguration;
+import edu.hm.hafner.echarts.ChartModelConfiguration.AxisType;
+import edu.hm.hafner.echarts.Palette;
+import edu.hm.hafner.echarts.line.LineSeries;
+import edu.hm.hafner.echarts.line.LineSeries.FilledMode;
+import edu.hm.hafner.echarts.line.LineSeries.StackedMode;
+import edu.hm.hafner.echarts.line.LinesChartModel;
+import edu.hm.hafner.echarts.line.LinesDataSet;
+import edu.hm.hafner.echarts.line.SeriesBuilder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Trend chart models from build summaries only: what the Jenkins job page fetches and what the
+ * offline report draws, from the same code.
+ *
+ * <p>Where a build lacks a series the value is null (a gap), not the 0 the library fills in: each
+ * line is laid out by the library on its own, from the builds that have it (so a per-day average
+ * counts only those), then placed on the axis of all builds.
+ */
+public final class TrendCharts {
+
+    /** Benchmark figures range from microseconds to thousands of MB/s: keep enough decimals. */
+    private static final int DECIMALS = 6;
+
+    /** The library's palette starts with yellow, hard to see on white: strong colors first. */
+    private static final List<Palette> COLORS = List.of(Palette.BLUE, Palette.ORANGE, Palette.GREEN, Palette.PURPLE,
+            Palette.RED, Palette.TEAL, Palette.BROWN, Palette.INDIGO, Palette.GRAY, Palette.LIME, Palette.YELLOW);
+
+    private TrendCharts() {
+    }
+
+    /**
+     * The chart of {@code kind} over {@code history}.
+     *
+     * @param history the builds, newest first; a build without a summary (it failed before it had
+     *     results) or without the chart's metrics is left out
+     * @param configuration how many builds (default 50) or days, and whether the axis is builds or days
+     */
+    public static LinesChartModel create(TrendChartKind kind, Iterable<BuildResult<BuildSummary>> history,
+            ChartModelConfiguration configuration) {
+        return model(kind.builder(), history, configuration, "Build");
+    }
+
+    /**
+     * The chart of one series builder over {@code history} (newest first).
+     *
+     * @param itemName what a point of the domain axis is called in the tooltip: {@code Build}, {@code Run}
+     */
+    public static LinesChartModel model(SummarySeriesBuilder builder,
+            Iterable<? extends BuildResult<BuildSummary>> history, ChartModelConfiguration configuration,
+            String itemName) {
+        List<BuildResult<BuildSummary>> builds = newest(history, configuration);
+        Map<BuildSummary, Map<String, Double>> computed = new IdentityHashMap<>();
+        builds.forEach(build -> computed.computeIfAbsent(build.getResult(), builder::seriesOf));
+
+        LinesDataSet axis = builder(summary -> computed.get(summary)).createDataSet(configuration, builds);
+        boolean byBuild = configuration.getAxisType() == AxisType.BUILD;
+        LinesChartModel model = new LinesChartModel(axis);
+        model.setDomainAxisItemName(itemName);
+        if (!builder.counts()) {
+            model.useContinuousRangeAxis();
+        }
+        int color = 0;
+        for (String id : new TreeSet<>(axis.getDataSetIds())) {
+            LinesDataSet line = builder(summary -> computed.get(summary).containsKey(id)
+                    ? Map.of(id, computed.get(summary).get(id)) : Map.of()).createDataSet(configuration, builds);
+            line.setDecimals(DECIMALS);
+            Map<Object, Double> byPosition = new HashMap<>();
+            List<Double> values = line.getSeries(id);
+            for (int i = 0; i < values.size(); i++) {
+                byPosition.put(byBuild ? line.getBuildNumbers().get(i) : line.getDomainAxisLabels().get(i),
+                        values.get(i));
+            }
+            List<Double> withGaps = new ArrayList<>(axis.getDomainAxisSize());
+            for (int i = 0; i < axis.getDomainAxisSize(); i++) {
+                withGaps.add(byPosition.get(byBuild ? axis.getBuildNumbers().get(i) : axis.getDomainAxisLabels().get(i)));
+            }
+            model.addSeries(new LineSeries(id, COLORS.get(color++ % COLORS.size()).getNormal(),
+                    StackedMode.SEPARATE_LINES, FilledMode.LINES, withGaps));
+        }
+        return model;
+    }
+
+    /** The series of a model by name, for callers that check figures. */
+    public static Map<String, List<Double>> seriesByName(LinesChartModel model) {
+        Map<String, List<Double>> byName = new java.util.LinkedHashMap<>();
+        model.getSeries().forEach(series -> byName.put(series.getName(), series.getData()));
+        return byName;
+    }
+
+    /** The builds the configuration asks for, walked once: never more than its build count. */
+    private static List<BuildResult<BuildSummary>> newest(Iterable<? extends BuildResult<BuildSummary>> history,
+            ChartModelConfiguration configuration) {
+        int limit = configuration.isBuildCountDefined() ? configuration.getBuildCount() : Integer.MAX_VALUE;
+        List<BuildResult<BuildSummary>> builds = new ArrayList<>();
+        for (BuildResult<BuildSummary> build : history) {
+            if (builds.size() >= limit) {
+                break;
+            }
+            builds.add(build);
+        }
+        return builds;
+    }
+
+    /** A series builder from a function; the map it returns is copied, as the library adds to it. */
+    private static SeriesBuilder<BuildSummary> builder(java.util.function.Function<BuildSummary, Map<String, Double>> series) {
+        return new SeriesBuilder<>() {
+            @Override
+            protected Map<String, Double> computeSeries(BuildSummary summary) {
+                return new HashMap<>(series.apply(summary));
+            }
+        };
+    }
+}
