@@ -66,11 +66,14 @@ public enum TrendChartKind {
                 m -> SeriesKey.of(m).name());
     }
 
-    /** Kernel build lines by level and one variant setting only: the other settings fold into the median. */
+    /**
+     * Kernel builds that ran with {@code variantKey} set, one line per level and whole variant: the
+     * other settings stay in the line's name rather than being mixed into one figure.
+     */
     private static SummarySeriesBuilder perLevelAnd(String title, String variantKey) {
         return new MedianSeriesBuilder(title, "s",
                 m -> KernelBuild.BENCHMARK.equals(m.getBenchmark()) && "seconds".equals(m.getMetric())
                         && m.level() != null && m.variant().containsKey(variantKey),
-                m -> m.getLevel() + " " + variantKey + "=" + m.variant().get(variantKey));
+                m -> SeriesKey.of(m).name());
     }
 }
