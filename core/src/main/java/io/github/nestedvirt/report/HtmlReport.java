@@ -11,6 +11,7 @@ import io.github.nestedvirt.compare.RunComparison;
 import io.github.nestedvirt.compare.Significance;
 import io.github.nestedvirt.compare.Thresholds;
 import io.github.nestedvirt.facts.HostFacts;
+import io.github.nestedvirt.result.Figures;
 import io.github.nestedvirt.result.LevelRatio;
 import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.Run;

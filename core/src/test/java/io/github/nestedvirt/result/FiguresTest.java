@@ -1,4 +1,4 @@
-package io.github.nestedvirt.report;
+package io.github.nestedvirt.result;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
