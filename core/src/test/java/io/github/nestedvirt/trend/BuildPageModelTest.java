@@ -102,7 +102,7 @@ class BuildPageModelTest {
         assertThat(page.isComparedWithPrevious()).isTrue();
         assertThat(page.getPreviousRunId()).isEqualTo(before.id());
         assertThat(page.getMeasurements()).singleElement().satisfies(row -> {
-            assertThat(row.getChange()).isEqualTo("+10.0%") // 662 over 602;
+            assertThat(row.getChange()).isEqualTo("+10.0%"); // 662 over 602
             assertThat(row.getVerdict()).isEqualTo("REGRESSION");
         });
     }
