@@ -184,8 +184,7 @@ public final class HtmlReport {
     }
 
     private static String interval(LevelRatio ratio) {
-        return Double.isNaN(ratio.ciLow()) ? Figures.UNDEFINED
-                : Figures.format(ratio.ciLow()) + " – " + Figures.format(ratio.ciHigh());
+        return Figures.interval(ratio.ciLow(), ratio.ciHigh());
     }
 
     private static void trends(StringBuilder page, List<TrendChart> charts) {
@@ -274,8 +273,7 @@ public final class HtmlReport {
                 cells(page, "0", none, none, none, none, none, none);
             } else {
                 Summary summary = Summary.of(measurement);
-                String interval = Double.isNaN(summary.ciLow()) ? Figures.UNDEFINED
-                        : Figures.format(summary.ciLow()) + " – " + Figures.format(summary.ciHigh());
+                String interval = Figures.interval(summary.ciLow(), summary.ciHigh());
                 cells(page, String.valueOf(summary.n()), Figures.format(summary.median()),
                         Figures.format(summary.mean()), interval, Figures.percent(summary.relativeStandardDeviation()),
                         Figures.format(summary.min()), Figures.format(summary.max()));

@@ -32,6 +32,11 @@ public final class Figures {
         return "-0".equals(text) ? "0" : text;
     }
 
+    /** An interval, {@code 2.69 – 2.74}; {@link #UNDEFINED} when it is undefined (a single sample). */
+    public static String interval(double low, double high) {
+        return Double.isNaN(low) || Double.isNaN(high) ? UNDEFINED : format(low) + " – " + format(high);
+    }
+
     /** A fraction as a percentage with two decimals: 0.0123 becomes {@code 1.23}. */
     public static String percent(double fraction) {
         if (Double.isNaN(fraction) || Double.isInfinite(fraction)) {

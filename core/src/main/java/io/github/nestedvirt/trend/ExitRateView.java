@@ -40,8 +40,7 @@ public final class ExitRateView {
     }
 
     public String getInterval() {
-        return Double.isNaN(summary.ciLow()) ? Figures.UNDEFINED
-                : Figures.format(summary.ciLow()) + " – " + Figures.format(summary.ciHigh());
+        return Figures.interval(summary.ciLow(), summary.ciHigh());
     }
 
     public double getPerSecondValue() {

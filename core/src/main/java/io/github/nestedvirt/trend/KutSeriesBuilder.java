@@ -6,10 +6,8 @@ import java.util.Map;
 /** kvm-unit-tests per build: how many tests passed, failed, were skipped and timed out. */
 final class KutSeriesBuilder extends SummarySeriesBuilder {
 
-    private final String title;
-
     KutSeriesBuilder(String title) {
-        this.title = title;
+        super(title, "tests");
     }
 
     @Override
@@ -22,16 +20,6 @@ final class KutSeriesBuilder extends SummarySeriesBuilder {
             series.put("timed out", (double) summary.getKutTimeouts());
         }
         return series;
-    }
-
-    @Override
-    public String title() {
-        return title;
-    }
-
-    @Override
-    public String unit() {
-        return "tests";
     }
 
     @Override

@@ -17,6 +17,7 @@ public class LevelRatioSeriesBuilder extends SummarySeriesBuilder {
     private final String metric;
 
     public LevelRatioSeriesBuilder(String benchmark, String metric) {
+        super(benchmark + " / " + metric + ": ratio of medians to the level below", "ratio");
         this.benchmark = benchmark;
         this.metric = metric;
     }
@@ -44,15 +45,5 @@ public class LevelRatioSeriesBuilder extends SummarySeriesBuilder {
             }
         });
         return series;
-    }
-
-    @Override
-    public String title() {
-        return benchmark + " / " + metric + ": ratio of medians to the level below";
-    }
-
-    @Override
-    public String unit() {
-        return "ratio";
     }
 }

@@ -67,8 +67,7 @@ public final class MeasurementView {
 
     /** The 95% confidence interval of the mean, {@code 2.69 – 2.74}; a dash with fewer than two samples. */
     public String getInterval() {
-        return summary == null || Double.isNaN(summary.ciLow()) ? Figures.UNDEFINED
-                : Figures.format(summary.ciLow()) + " – " + Figures.format(summary.ciHigh());
+        return summary == null ? Figures.UNDEFINED : Figures.interval(summary.ciLow(), summary.ciHigh());
     }
 
     /** Relative standard deviation in percent, {@code 1.23}. */

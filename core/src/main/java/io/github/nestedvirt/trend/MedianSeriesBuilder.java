@@ -16,8 +16,6 @@ import org.apache.commons.statistics.descriptive.Median;
  */
 public class MedianSeriesBuilder extends SummarySeriesBuilder {
 
-    private final String title;
-    private final String unit;
     private final Predicate<MetricSummary> metrics;
     private final Function<MetricSummary, String> line;
 
@@ -27,8 +25,7 @@ public class MedianSeriesBuilder extends SummarySeriesBuilder {
      */
     public MedianSeriesBuilder(String title, String unit, Predicate<MetricSummary> metrics,
             Function<MetricSummary, String> line) {
-        this.title = title;
-        this.unit = unit;
+        super(title, unit);
         this.metrics = metrics;
         this.line = line;
     }
@@ -52,15 +49,5 @@ public class MedianSeriesBuilder extends SummarySeriesBuilder {
         perLine.forEach((name, medians) -> series.put(name, medians.size() == 1 ? medians.get(0)
                 : Median.withDefaults().evaluate(medians.stream().mapToDouble(Double::doubleValue).toArray())));
         return series;
-    }
-
-    @Override
-    public String title() {
-        return title;
-    }
-
-    @Override
-    public String unit() {
-        return unit;
     }
 }

@@ -32,11 +32,8 @@ public final class RatioView {
 
     /** Fieller's 95% interval of the ratio, {@code 2.25 – 2.38}, {@code unbounded}, or a dash. */
     public String getInterval() {
-        if (Double.isNaN(row.ratio().ciLow())) {
-            return Figures.UNDEFINED;
-        }
-        return row.ratio().bounded() ? Figures.format(row.ratio().ciLow()) + " – " + Figures.format(row.ratio().ciHigh())
-                : "unbounded";
+        boolean unbounded = !Double.isNaN(row.ratio().ciLow()) && !row.ratio().bounded();
+        return unbounded ? "unbounded" : Figures.interval(row.ratio().ciLow(), row.ratio().ciHigh());
     }
 
     /** Welch's t p-value of the two sets of samples. */

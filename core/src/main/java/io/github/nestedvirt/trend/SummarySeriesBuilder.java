@@ -10,16 +10,28 @@ import java.util.Map;
  */
 public abstract class SummarySeriesBuilder extends SeriesBuilder<BuildSummary> {
 
+    private final String title;
+    private final String unit;
+
+    protected SummarySeriesBuilder(String title, String unit) {
+        this.title = title;
+        this.unit = unit;
+    }
+
     /** The values this build contributes, by series name; empty when it has none (or no summary at all). */
     public final Map<String, Double> seriesOf(BuildSummary summary) {
         return summary == null ? new java.util.HashMap<>() : computeSeries(summary);
     }
 
     /** The chart's title. */
-    public abstract String title();
+    public String title() {
+        return title;
+    }
 
     /** The unit of the range axis. */
-    public abstract String unit();
+    public String unit() {
+        return unit;
+    }
 
     /** Whether every value is a whole number (counts), so that the range axis shows whole numbers only. */
     public boolean counts() {
