@@ -145,9 +145,10 @@ public final class QualityGate implements Serializable {
         List<String> messages = new ArrayList<>(regressions);
         messages.addAll(notCompared);
         comparison.withoutBaseline().forEach(key -> messages.add("no baseline for " + key + " in " + against));
-        messages.add(String.format(Locale.ROOT, "%d metrics compared with %s (Welch's t, alpha %s, worse by more"
-                + " than %s): %d regressions, %d improvements, %d not compared", comparison.comparisons().size(),
-                against, Significance.ALPHA, thresholds(), regressions.size(), improvements, notCompared.size()));
+        messages.add(String.format(Locale.ROOT, "compared %s with %s: %s, %s, %d not compared (Welch's t, alpha %s;"
+                + " a regression is worse by more than %s)", count(comparison.comparisons().size(), "metric"), against,
+                count(regressions.size(), "regression"), count(improvements, "improvement"), notCompared.size(),
+                Significance.ALPHA, thresholds()));
         return new GateResult(status, messages);
     }
 
@@ -173,6 +174,10 @@ public final class QualityGate implements Serializable {
             case MEDIAN_OF_LAST_N -> (runs.size() >= 2 ? "medians of the last " + runs.size() + " builds"
                     : runs.isEmpty() ? "earlier build" : "the only earlier build") + ids;
         };
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static void requireThreshold(String field, double value) {

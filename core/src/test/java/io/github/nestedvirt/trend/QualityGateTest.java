@@ -36,7 +36,7 @@ class QualityGateTest {
                 .contains("+14.4%", "95% interval [+", "significant: p=<0.001")
                 .contains("medians of the last 3 builds (runs " + lastThree.get(0).id() + " to "
                         + lastThree.get(2).id() + ")");
-        assertThat(result.messages()).last().asString().contains("1 metrics compared", "1 regressions");
+        assertThat(result.messages()).last().asString().contains("compared 1 metric with", ": 1 regression, 0 improvements, 0 not compared");
     }
 
     @Test
@@ -77,7 +77,7 @@ class QualityGateTest {
                 .evaluate(build(1, "6.1", 1200, 1205, 1198), List.of(build(0, "6.1", 1400, 1410, 1405)));
 
         assertThat(result.status()).isEqualTo(GateStatus.PASSED);
-        assertThat(result.messages()).last().asString().contains("0 regressions, 1 improvements");
+        assertThat(result.messages()).last().asString().contains("0 regressions, 1 improvement, 0 not compared");
     }
 
     @Test
@@ -88,7 +88,7 @@ class QualityGateTest {
         assertThat(result.status()).isEqualTo(GateStatus.PASSED);
         assertThat(result.messages().get(0)).startsWith("not compared: " + KEY + " on l2 (1805 s)")
                 .contains("different fingerprint: l0 kernel: 6.1.0-31-amd64 -> 6.6.8");
-        assertThat(result.messages()).last().asString().contains("1 not compared");
+        assertThat(result.messages()).last().asString().contains("0 improvements, 1 not compared");
     }
 
     @Test
