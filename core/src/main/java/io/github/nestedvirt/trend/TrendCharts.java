@@ -21,9 +21,8 @@ import java.util.TreeSet;
  * Trend chart models from build summaries only: what the Jenkins job page fetches and what the
  * offline report draws, from the same code.
  *
- * <p>Where a build lacks a series the value is null (a gap), not the 0 the library fills in: each
- * line is laid out by the library on its own, from the builds that have it (so a per-day average
- * counts only those), then placed on the axis of all builds.
+ * <p>Where a build lacks a series the value is null (a gap), not the 0 the library fills in; on a
+ * day axis each line is averaged over the builds of the day that have it.
  */
 public final class TrendCharts {
 
@@ -61,32 +60,50 @@ public final class TrendCharts {
         Map<BuildSummary, Map<String, Double>> computed = new IdentityHashMap<>();
         builds.forEach(build -> computed.computeIfAbsent(build.getResult(), builder::seriesOf));
 
-        LinesDataSet axis = builder(summary -> computed.get(summary)).createDataSet(configuration, builds);
-        boolean byBuild = configuration.getAxisType() == AxisType.BUILD;
+        LinesDataSet axis = builder(computed::get).createDataSet(configuration, builds);
+        axis.setDecimals(DECIMALS);
         LinesChartModel model = new LinesChartModel(axis);
         model.setDomainAxisItemName(itemName);
         if (!builder.counts()) {
             model.useContinuousRangeAxis();
         }
+        Map<Integer, Map<String, Double>> byNumber = new HashMap<>();
+        builds.forEach(build -> byNumber.put(build.getBuild().getNumber(), computed.get(build.getResult())));
         int color = 0;
         for (String id : new TreeSet<>(axis.getDataSetIds())) {
-            LinesDataSet line = builder(summary -> computed.get(summary).containsKey(id)
-                    ? Map.of(id, computed.get(summary).get(id)) : Map.of()).createDataSet(configuration, builds);
-            line.setDecimals(DECIMALS);
-            Map<Object, Double> byPosition = new HashMap<>();
-            List<Double> values = line.getSeries(id);
-            for (int i = 0; i < values.size(); i++) {
-                byPosition.put(byBuild ? line.getBuildNumbers().get(i) : line.getDomainAxisLabels().get(i),
-                        values.get(i));
-            }
-            List<Double> withGaps = new ArrayList<>(axis.getDomainAxisSize());
-            for (int i = 0; i < axis.getDomainAxisSize(); i++) {
-                withGaps.add(byPosition.get(byBuild ? axis.getBuildNumbers().get(i) : axis.getDomainAxisLabels().get(i)));
-            }
+            List<Double> values = configuration.getAxisType() == AxisType.BUILD
+                    ? withGaps(axis, id, byNumber) : perDay(axis, id, computed, builds, configuration);
             model.addSeries(new LineSeries(id, COLORS.get(color++ % COLORS.size()).getNormal(),
-                    StackedMode.SEPARATE_LINES, FilledMode.LINES, withGaps));
+                    StackedMode.SEPARATE_LINES, FilledMode.LINES, values));
         }
         return model;
+    }
+
+    /** One point per build: the library's values, with null where the build did not have the series. */
+    private static List<Double> withGaps(LinesDataSet axis, String id, Map<Integer, Map<String, Double>> byNumber) {
+        List<Double> values = axis.getSeries(id);
+        List<Double> withGaps = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            withGaps.add(byNumber.get(axis.getBuildNumbers().get(i)).containsKey(id) ? values.get(i) : null);
+        }
+        return withGaps;
+    }
+
+    /**
+     * One point per day: the series laid out by the library on its own, from the builds that have
+     * it, so that its daily average counts only those; null on days without it.
+     */
+    private static List<Double> perDay(LinesDataSet axis, String id, Map<BuildSummary, Map<String, Double>> computed,
+            List<BuildResult<BuildSummary>> builds, ChartModelConfiguration configuration) {
+        LinesDataSet line = builder(summary -> computed.get(summary).containsKey(id)
+                ? Map.of(id, computed.get(summary).get(id)) : Map.of()).createDataSet(configuration, builds);
+        line.setDecimals(DECIMALS);
+        Map<String, Double> byDay = new HashMap<>();
+        List<Double> values = line.getSeries(id);
+        for (int i = 0; i < values.size(); i++) {
+            byDay.put(line.getDomainAxisLabels().get(i), values.get(i));
+        }
+        return axis.getDomainAxisLabels().stream().map(byDay::get).toList();
     }
 
     /** The series of a model by name, for callers that check figures. */
