@@ -7,9 +7,9 @@ import io.github.nestedvirt.compare.RunComparison;
 import io.github.nestedvirt.compare.Significance;
 import io.github.nestedvirt.compare.Thresholds;
 import io.github.nestedvirt.compare.VariantComparison;
-import io.github.nestedvirt.kvmstat.KvmStatCapture;
 import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.Run;
+import io.github.nestedvirt.result.Summary;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,8 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -31,7 +29,6 @@ public final class BuildPageModel {
     /** The benchmark name under which kvm_stat event rates are recorded. */
     public static final String KVM_STAT = "kvm-stat";
 
-    private static final Pattern EXIT_REASON = Pattern.compile("kvm_exit\\((.+)\\)");
     private static final List<String> NOT_PASSED = List.of("fail", "skip", "timeout", "xpass");
 
     private final Run run;
@@ -125,23 +122,21 @@ public final class BuildPageModel {
     }
 
     /**
-     * VM exits per second by reason, and the nested events, as kvm_stat recorded them: per host, the
-     * most frequent first.
+     * VM exits per second by reason, and the nested events, as kvm_stat recorded them (a capture
+     * stored as {@value #KVM_STAT} measurements, one per event): per hypervisor, the most frequent
+     * first.
      */
     public List<ExitRateView> getExitRates() {
         List<ExitRateView> rows = new ArrayList<>();
         for (Measurement m : run.measurements()) {
-            if (!KVM_STAT.equals(m.benchmark()) || m.values().length == 0) {
-                continue;
-            }
-            Matcher reason = EXIT_REASON.matcher(m.metric());
-            if (reason.matches()) {
-                rows.add(new ExitRateView(m, reason.group(1)));
-            } else if (KvmStatCapture.NESTED_EVENTS.contains(m.metric())) {
-                rows.add(new ExitRateView(m, m.metric()));
+            String event = KVM_STAT.equals(m.benchmark()) ? ExitRateView.event(m.metric()) : null;
+            if (event != null && m.values().length > 0) {
+                Summary rate = Summary.of(m);
+                rows.add(new ExitRateView("", String.valueOf(m.level()), m.host(), event, rate.median(), rate.ciLow(),
+                        rate.ciHigh(), rate.n()));
             }
         }
-        rows.sort(Comparator.comparing(ExitRateView::getHost).thenComparing(ExitRateView::getVariant)
+        rows.sort(Comparator.comparing(ExitRateView::getDuring).thenComparing(ExitRateView::getHost)
                 .thenComparing(Comparator.comparingDouble(ExitRateView::getPerSecondValue).reversed()));
         return rows;
     }

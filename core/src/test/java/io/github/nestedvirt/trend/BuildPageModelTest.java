@@ -74,6 +74,16 @@ class BuildPageModelTest {
         assertThat(exits.get(0).getPerSecondValue()).isBetween(2106 / 3.0, 2109 / 3.0);
         assertThat(exits.get(0).getHost()).isEqualTo("l0");
         assertThat(exits.get(0).getN()).isGreaterThan(1);
+        assertThat(exits.get(0).getInterval()).matches("70\\d\\.?\\d* – 70\\d\\.?\\d*");
+        assertThat(exits.get(0).getDuring()).isEmpty();
+    }
+
+    @Test
+    void exitsByReasonAreTheReasonsOfKvmExitAndTheNestedEvents() {
+        assertThat(ExitRateView.event("kvm_exit(EPT_VIOLATION)")).isEqualTo("EPT_VIOLATION");
+        assertThat(ExitRateView.event("kvm_nested_vmexit_inject")).isEqualTo("kvm_nested_vmexit_inject");
+        assertThat(ExitRateView.event("kvm_exit")).isNull();
+        assertThat(ExitRateView.event("kvm_entry")).isNull();
     }
 
     @Test
