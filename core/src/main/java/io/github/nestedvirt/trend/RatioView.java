@@ -21,6 +21,16 @@ public final class RatioView {
         return row.label();
     }
 
+    /** The key of the numerator's measurement, to find its row in {@link BuildPageModel#getMeasurements()}. */
+    public String getNumerator() {
+        return row.numerator();
+    }
+
+    /** The key of the denominator's measurement. */
+    public String getDenominator() {
+        return row.denominator();
+    }
+
     public String getUnit() {
         return row.unit();
     }

@@ -53,6 +53,8 @@ class BuildPageModelTest {
         assertThat(PAGE.getVmcsShadowing()).singleElement().satisfies(row -> {
             assertThat(row.getLabel()).isEqualTo("kernel-build/seconds@L2 shadowVmcs off/on mmu=ept-on-ept (l2)");
             assertThat(row.getRatio()).isEqualTo("1.364");
+            assertThat(row.getNumerator()).isEqualTo("kernel-build/seconds@L2,mmu=ept-on-ept,shadowVmcs=off");
+            assertThat(row.getDenominator()).isEqualTo("kernel-build/seconds@L2,mmu=ept-on-ept,shadowVmcs=on");
         });
         assertThat(PAGE.getMmuModes()).singleElement().satisfies(row -> {
             assertThat(row.getLabel())
