@@ -7,6 +7,7 @@ import io.github.nestedvirt.compare.RunComparison;
 import io.github.nestedvirt.compare.Significance;
 import io.github.nestedvirt.compare.Thresholds;
 import io.github.nestedvirt.compare.Verdict;
+import io.github.nestedvirt.result.Figures;
 import io.github.nestedvirt.result.Run;
 import java.io.Serial;
 import java.io.Serializable;
@@ -19,6 +20,8 @@ import java.util.Locale;
  * t test at 5%, the engine's {@link RunComparison}) and by more than the thresholds. Noise within the
  * thresholds, or a change the test cannot tell from chance, passes. Figures measured on hosts whose
  * fingerprints differ (another kernel, another qemu) are not judged, and the gate says so.
+ * kvm-unit-tests counts are one figure per build: any increase of failed or timed-out tests is a
+ * regression.
  *
  * <p>A plain class with a few fields, for XStream (see {@link MetricSummary}); the caller picks the
  * baseline builds ({@link #getChosenBuild()}, {@link #getLastBuilds()} tell which) and passes their
@@ -28,6 +31,9 @@ public final class QualityGate implements Serializable {
 
     /** N of {@link BaselineChoice#MEDIAN_OF_LAST_N} unless set. */
     public static final int DEFAULT_LAST_BUILDS = 5;
+
+    /** The kvm-unit-tests counts of which any increase is a regression. */
+    private static final List<String> FAILING = List.of("failed", "timeouts");
 
     @Serial
     private static final long serialVersionUID = 1L;
@@ -131,12 +137,23 @@ public final class QualityGate implements Serializable {
         List<String> notCompared = new ArrayList<>();
         int improvements = 0;
         for (Comparison c : comparison.comparisons()) {
+            if (c.key().startsWith(BuildSummary.KVM_UNIT_TESTS + "/") && !differentHosts(c)) {
+                // counts of one test run each: no spread to test, every new failure counts
+                if (FAILING.contains(c.key().substring(c.key().indexOf('/') + 1, c.key().indexOf('@')))
+                        && c.candidate().median() > c.baseline().median()) {
+                    status = status.worst(onRegression);
+                    regressions.add(String.format(Locale.ROOT, "%s: %s on %s: %s %s, %s in %s", onRegression,
+                            c.key(), c.host(), Figures.format(c.candidate().median()), c.unit(),
+                            Figures.format(c.baseline().median()), against));
+                }
+                continue;
+            }
             if (c.verdict() == Verdict.REGRESSION) {
                 status = status.worst(onRegression);
                 regressions.add(onRegression + ": " + c.key() + " on " + c.host() + " is worse: "
                         + change(c) + " against " + against);
             } else if (c.verdict() == Verdict.NOT_COMPARABLE) {
-                notCompared.add("not compared: " + c.key() + " on " + c.host() + " (" + ComparisonText.number(
+                notCompared.add("not compared: " + c.key() + " on " + c.host() + " (" + Figures.format(
                         c.candidate().median()) + " " + c.unit() + "): " + String.join("; ", c.reasons()));
             } else if (c.verdict() == Verdict.IMPROVEMENT) {
                 improvements++;
@@ -154,8 +171,8 @@ public final class QualityGate implements Serializable {
 
     /** {@code 1510 s, median 1410 s before: +7.1% [+5.0%, +9.3%], p=0.001} */
     private static String change(Comparison c) {
-        return ComparisonText.number(c.candidate().median()) + " " + c.unit() + " (median) after "
-                + ComparisonText.number(c.baseline().median()) + " " + c.unit() + ", mean "
+        return Figures.format(c.candidate().median()) + " " + c.unit() + " (median) after "
+                + Figures.format(c.baseline().median()) + " " + c.unit() + ", mean "
                 + ComparisonText.percent(c.percentChange()) + " (95% interval " + ComparisonText.interval(c.ratio())
                 + "), significant: p=" + ComparisonText.p(c.significance());
     }
@@ -174,6 +191,10 @@ public final class QualityGate implements Serializable {
             case MEDIAN_OF_LAST_N -> (runs.size() >= 2 ? "medians of the last " + runs.size() + " builds"
                     : runs.isEmpty() ? "earlier build" : "the only earlier build") + ids;
         };
+    }
+
+    private static boolean differentHosts(Comparison c) {
+        return c.reasons().stream().anyMatch(reason -> reason.startsWith("different fingerprint"));
     }
 
     private static String count(int n, String noun) {

@@ -118,6 +118,30 @@ class QualityGateTest {
     }
 
     @Test
+    void oneMoreFailingKvmUnitTestIsARegression() {
+        Run before = run(0, "6.1", kut(5, 1));
+        Run same = run(1, "6.1", kut(5, 1));
+        Run worse = run(1, "6.1", kut(4, 2));
+        QualityGate gate = new QualityGate(BaselineChoice.PREVIOUS_BUILD, 3, 0, GateStatus.UNSTABLE);
+
+        GateResult unchanged = gate.evaluate(same, List.of(before));
+        assertThat(unchanged.status()).isEqualTo(GateStatus.PASSED);
+        assertThat(unchanged.messages()).singleElement().asString().contains("0 regressions, 0 improvements, 0 not");
+
+        GateResult result = gate.evaluate(worse, List.of(before));
+        assertThat(result.status()).isEqualTo(GateStatus.UNSTABLE);
+        assertThat(result.messages().get(0)).isEqualTo("UNSTABLE: kvm-unit-tests/failed@L1 on l1: 2 tests, 1 in"
+                + " previous build (run " + before.id() + ")");
+    }
+
+    private static List<io.github.nestedvirt.result.Measurement> kut(int passed, int failed) {
+        return List.of(FixtureRuns.measurement("kvm-unit-tests", "passed", Level.L1, "l1", Map.of(), "tests",
+                        io.github.nestedvirt.result.Better.HIGHER, passed),
+                FixtureRuns.measurement("kvm-unit-tests", "failed", Level.L1, "l1", Map.of(), "tests",
+                        io.github.nestedvirt.result.Better.LOWER, failed));
+    }
+
+    @Test
     void badSettingsAreRefusedNamingTheField() {
         assertThatThrownBy(() -> new QualityGate(BaselineChoice.PREVIOUS_BUILD, -1, 0, GateStatus.FAILURE))
                 .hasMessage("quality gate: maxPercentWorse must be a number 0 or above, got -1.0");
