@@ -21,7 +21,7 @@ import java.util.Locale;
  * thresholds, or a change the test cannot tell from chance, passes. Figures measured on hosts whose
  * fingerprints differ (another kernel, another qemu) are not judged, and the gate says so.
  * kvm-unit-tests counts are one figure per build: any increase of failed or timed-out tests is a
- * regression.
+ * regression. kvm_stat exit rates are left out: they explain a change, they are not one to gate on.
  *
  * <p>A plain class with a few fields, for XStream (see {@link MetricSummary}); the caller picks the
  * baseline builds ({@link #getChosenBuild()}, {@link #getLastBuilds()} tell which) and passes their
@@ -136,7 +136,12 @@ public final class QualityGate implements Serializable {
         List<String> regressions = new ArrayList<>();
         List<String> notCompared = new ArrayList<>();
         int improvements = 0;
+        int judged = 0;
         for (Comparison c : comparison.comparisons()) {
+            if (c.key().startsWith(BuildPageModel.KVM_STAT + "/")) {
+                continue; // exit rates explain a change; they are not a figure of merit to gate on
+            }
+            judged++;
             if (c.key().startsWith(BuildSummary.KVM_UNIT_TESTS + "/") && !differentHosts(c)) {
                 // counts of one test run each: no spread to test, every new failure counts
                 if (FAILING.contains(c.key().substring(c.key().indexOf('/') + 1, c.key().indexOf('@')))
@@ -163,7 +168,7 @@ public final class QualityGate implements Serializable {
         messages.addAll(notCompared);
         comparison.withoutBaseline().forEach(key -> messages.add("no baseline for " + key + " in " + against));
         messages.add(String.format(Locale.ROOT, "compared %s with %s: %s, %s, %d not compared (Welch's t, alpha %s;"
-                + " a regression is worse by more than %s)", count(comparison.comparisons().size(), "metric"), against,
+                + " a regression is worse by more than %s)", count(judged, "metric"), against,
                 count(regressions.size(), "regression"), count(improvements, "improvement"), notCompared.size(),
                 Significance.ALPHA, thresholds()));
         return new GateResult(status, messages);

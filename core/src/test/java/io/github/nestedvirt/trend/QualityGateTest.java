@@ -134,6 +134,20 @@ class QualityGateTest {
                 + " previous build (run " + before.id() + ")");
     }
 
+    @Test
+    void exitRatesDoNotGate() {
+        Run before = run(0, "6.1", List.of(FixtureRuns.measurement("kvm-stat", "kvm_exit(EPT_VIOLATION)", Level.L0,
+                "l0", Map.of(), "1/s", io.github.nestedvirt.result.Better.LOWER, 400, 401, 402)));
+        Run after = run(1, "6.1", List.of(FixtureRuns.measurement("kvm-stat", "kvm_exit(EPT_VIOLATION)", Level.L0,
+                "l0", Map.of(), "1/s", io.github.nestedvirt.result.Better.LOWER, 800, 801, 802)));
+
+        GateResult result = new QualityGate(BaselineChoice.PREVIOUS_BUILD, 3, 0, GateStatus.FAILURE)
+                .evaluate(after, List.of(before));
+
+        assertThat(result.status()).isEqualTo(GateStatus.PASSED);
+        assertThat(result.messages()).singleElement().asString().startsWith("compared 0 metrics with");
+    }
+
     private static List<io.github.nestedvirt.result.Measurement> kut(int passed, int failed) {
         return List.of(FixtureRuns.measurement("kvm-unit-tests", "passed", Level.L1, "l1", Map.of(), "tests",
                         io.github.nestedvirt.result.Better.HIGHER, passed),
