@@ -1,6 +1,7 @@
 package io.github.nestedvirt.trend;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +19,14 @@ public class MedianSeriesBuilder extends SummarySeriesBuilder {
 
     private final Predicate<MetricSummary> metrics;
     private final Function<MetricSummary, String> line;
+    /** The line of each metric key seen, empty for a metric not drawn: the same keys recur in every build. */
+    private final Map<String, String> lineByKey = new HashMap<>();
 
     /**
-     * @param metrics which metrics of a build are drawn
-     * @param line the line a metric belongs to (the legend text), e.g. its level
+     * @param metrics which metrics of a build are drawn; decided by what the metric key holds
+     *     (benchmark, metric, level, variant), as it is asked once per key
+     * @param line the line a metric belongs to (the legend text), e.g. its level; from what the key
+     *     holds, as above
      */
     public MedianSeriesBuilder(String title, String unit, Predicate<MetricSummary> metrics,
             Function<MetricSummary, String> line) {
@@ -41,8 +46,10 @@ public class MedianSeriesBuilder extends SummarySeriesBuilder {
     protected Map<String, Double> computeSeries(BuildSummary summary) {
         Map<String, List<Double>> perLine = new TreeMap<>();
         for (MetricSummary metric : summary.getMetrics()) {
-            if (metrics.test(metric)) {
-                perLine.computeIfAbsent(line.apply(metric), name -> new ArrayList<>()).add(metric.getMedian());
+            String name = lineByKey.computeIfAbsent(metric.getKey(),
+                    key -> metrics.test(metric) ? line.apply(metric) : "");
+            if (!name.isEmpty()) {
+                perLine.computeIfAbsent(name, n -> new ArrayList<>()).add(metric.getMedian());
             }
         }
         Map<String, Double> series = new LinkedHashMap<>();

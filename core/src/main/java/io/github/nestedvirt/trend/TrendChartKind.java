@@ -11,14 +11,16 @@ import java.util.function.Function;
 /** The trend charts of a job, one per item of the test plan that has a figure to follow. */
 public enum TrendChartKind {
     /** Kernel build time, one line per level and variant. */
-    KERNEL_BUILD("Kernel build time per level", title -> perLevelAndVariant(title, KernelBuild.BENCHMARK, "seconds", "s")),
+    KERNEL_BUILD("Kernel build time per level",
+            title -> perLevelAndVariant(title, KernelBuild.BENCHMARK, "seconds", "s")),
     /** Kernel build time with VMCS shadowing on and off, one line per level and setting. */
     VMCS_SHADOWING("Kernel build time, VMCS shadowing on and off",
             title -> perLevelAnd(title, VariantComparison.SHADOW_VMCS)),
     /** Kernel build time per MMU mode (shadow on shadow, shadow on EPT, EPT on EPT). */
     MMU_MODES("Kernel build time per MMU mode", title -> perLevelAnd(title, VariantComparison.MMU)),
     /** libguestfs appliance launch time on L0 and L1. */
-    GUESTFISH("guestfish launch time per level", title -> perLevelAndVariant(title, GuestfishLaunch.BENCHMARK, "seconds", "s")),
+    GUESTFISH("guestfish launch time per level",
+            title -> perLevelAndVariant(title, GuestfishLaunch.BENCHMARK, "seconds", "s")),
     /** File scan throughput inside the guests. */
     IO("I/O throughput per level", title -> perLevelAndVariant(title, IoScan.BENCHMARK, "throughput", "MB/s")),
     /** Network stream throughput (iperf3, netperf). */

@@ -13,9 +13,11 @@ import edu.hm.hafner.echarts.line.SeriesBuilder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Trend chart models from build summaries only: what the Jenkins job page fetches and what the
@@ -108,7 +110,7 @@ public final class TrendCharts {
 
     /** The series of a model by name, for callers that check figures. */
     public static Map<String, List<Double>> seriesByName(LinesChartModel model) {
-        Map<String, List<Double>> byName = new java.util.LinkedHashMap<>();
+        Map<String, List<Double>> byName = new LinkedHashMap<>();
         model.getSeries().forEach(series -> byName.put(series.getName(), series.getData()));
         return byName;
     }
@@ -128,7 +130,7 @@ public final class TrendCharts {
     }
 
     /** A series builder from a function; the map it returns is copied, as the library adds to it. */
-    private static SeriesBuilder<BuildSummary> builder(java.util.function.Function<BuildSummary, Map<String, Double>> series) {
+    private static SeriesBuilder<BuildSummary> builder(Function<BuildSummary, Map<String, Double>> series) {
         return new SeriesBuilder<>() {
             @Override
             protected Map<String, Double> computeSeries(BuildSummary summary) {

@@ -36,7 +36,8 @@ class QualityGateTest {
                 .contains("+14.4%", "95% interval [+", "significant: p=<0.001")
                 .contains("medians of the last 3 builds (runs " + lastThree.get(0).id() + " to "
                         + lastThree.get(2).id() + ")");
-        assertThat(result.messages()).last().asString().contains("compared 1 metric with", ": 1 regression, 0 improvements, 0 not compared");
+        assertThat(result.messages()).last().asString()
+                .contains("compared 1 metric with", ": 1 regression, 0 improvements, 0 not compared");
     }
 
     @Test

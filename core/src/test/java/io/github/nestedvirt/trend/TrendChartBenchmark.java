@@ -36,7 +36,7 @@ import java.util.function.Supplier;
 public final class TrendChartBenchmark {
 
     private static final int WARMUPS = 3;
-    private static final int REPETITIONS = 7;
+    private static final int REPETITIONS = 15;
 
     private TrendChartBenchmark() {
     }
