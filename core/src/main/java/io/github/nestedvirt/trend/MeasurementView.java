@@ -48,6 +48,16 @@ public final class MeasurementView {
         return measurement.unit();
     }
 
+    /** How it ran, {@code accelerator=tcg, jobs=2}: a TCG guestfish launch in L1 means nesting is broken there. */
+    public String getAttributes() {
+        return BuildPageModel.text(measurement.attributes());
+    }
+
+    /** {@code kvm} or {@code tcg} where the benchmark recorded it, else empty. */
+    public String getAccelerator() {
+        return measurement.attributes().getOrDefault("accelerator", "");
+    }
+
     /** Samples that count (warm-up runs left out). */
     public int getN() {
         return summary == null ? 0 : summary.n();

@@ -29,6 +29,8 @@ class BuildPageModelTest {
         assertThat(guestfish.getLowValue()).isLessThan(2.705);
         assertThat(guestfish.getUnit()).isEqualTo("s");
         assertThat(guestfish.getChange()).isEmpty();
+        assertThat(PAGE.getMeasurements()).filteredOn(row -> row.getBenchmark().equals("kernel-build"))
+                .allSatisfy(row -> assertThat(row.getAccelerator()).isEqualTo("tcg"));
         assertThat(PAGE.isComparedWithPrevious()).isFalse();
         assertThat(PAGE.getFailures()).containsExactly(
                 "network-throughput@L2: guest l2 unreachable over SSH after 300 s");
