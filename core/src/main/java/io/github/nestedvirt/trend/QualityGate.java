@@ -117,9 +117,11 @@ public final class QualityGate implements Serializable {
      * Judges {@code current} against the baseline builds' results.
      *
      * @param baselineRuns the results of the baseline builds, oldest first: the previous build, the
-     *     chosen build, or the last N builds; empty when there is none (the first build)
+     *     chosen build, or the last N builds (of more, the last one or the last N are used; the
+     *     current run itself never); empty when there is none (the first build)
      */
     public GateResult evaluate(Run current, List<Run> baselineRuns) {
+        baselineRuns = baselineOf(current, baselineRuns);
         if (baselineRuns.isEmpty()) {
             return new GateResult(GateStatus.PASSED, List.of("no " + describe(List.of())
                     + " to compare with: quality gate passed without a comparison"));
@@ -174,12 +176,23 @@ public final class QualityGate implements Serializable {
         return new GateResult(status, messages);
     }
 
-    /** {@code 1510 s, median 1410 s before: +7.1% [+5.0%, +9.3%], p=0.001} */
+    /**
+     * The runs the gate compares with: never the current run itself; the last one for a single
+     * build, the last N for median of N.
+     */
+    private List<Run> baselineOf(Run current, List<Run> given) {
+        List<Run> earlier = given.stream().filter(run -> !run.id().equals(current.id())).toList();
+        int keep = baseline == BaselineChoice.MEDIAN_OF_LAST_N ? lastBuilds : 1;
+        return earlier.subList(Math.max(0, earlier.size() - keep), earlier.size());
+    }
+
+    /** {@code 1602 s (median) after 1400 s, mean +14.4% (95% interval [+13.9%, +14.9%]), significant: p<0.001} */
     private static String change(Comparison c) {
+        String p = ComparisonText.p(c.significance());
         return Figures.format(c.candidate().median()) + " " + c.unit() + " (median) after "
                 + Figures.format(c.baseline().median()) + " " + c.unit() + ", mean "
                 + ComparisonText.percent(c.percentChange()) + " (95% interval " + ComparisonText.interval(c.ratio())
-                + "), significant: p=" + ComparisonText.p(c.significance());
+                + "), significant: p" + (p.startsWith("<") ? p : "=" + p);
     }
 
     private String thresholds() {

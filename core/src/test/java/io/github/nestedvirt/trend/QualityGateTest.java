@@ -33,11 +33,29 @@ class QualityGateTest {
         assertThat(result.status()).isEqualTo(GateStatus.UNSTABLE);
         assertThat(result.messages().get(0))
                 .startsWith("UNSTABLE: " + KEY + " on l2 is worse: 1602 s (median) after 1400 s")
-                .contains("+14.4%", "95% interval [+", "significant: p=<0.001")
+                .contains("+14.4%", "95% interval [+", "significant: p<0.001")
                 .contains("medians of the last 3 builds (runs " + lastThree.get(0).id() + " to "
                         + lastThree.get(2).id() + ")");
         assertThat(result.messages()).last().asString()
                 .contains("compared 1 metric with", ": 1 regression, 0 improvements, 0 not compared");
+    }
+
+    @Test
+    void ofMoreBuildsOnlyTheLastNCountAndNeverTheCurrentOne() {
+        List<Run> five = List.of(build(0, "6.1", 1600, 1601, 1602), build(1, "6.1", 1600, 1601, 1602),
+                build(2, "6.1", 1400, 1401, 1402), build(3, "6.1", 1399, 1400, 1401), build(4, "6.1", 1401, 1402, 1400));
+        Run current = build(5, "6.1", 1500, 1502, 1501);
+        QualityGate gate = new QualityGate(BaselineChoice.MEDIAN_OF_LAST_N, 3, 0, GateStatus.UNSTABLE);
+        gate.setLastBuilds(3);
+        List<Run> withCurrent = new java.util.ArrayList<>(five);
+        withCurrent.add(current);
+
+        GateResult result = gate.evaluate(current, withCurrent);
+
+        // against builds 2 to 4 (1401 s): 7% worse; the two slow older builds are not in the baseline
+        assertThat(result.status()).isEqualTo(GateStatus.UNSTABLE);
+        assertThat(result.messages().get(0)).contains("medians of the last 3 builds (runs " + five.get(2).id()
+                + " to " + five.get(4).id() + ")");
     }
 
     @Test
