@@ -43,7 +43,8 @@ class QualityGateTest {
     @Test
     void ofMoreBuildsOnlyTheLastNCountAndNeverTheCurrentOne() {
         List<Run> five = List.of(build(0, "6.1", 1600, 1601, 1602), build(1, "6.1", 1600, 1601, 1602),
-                build(2, "6.1", 1400, 1401, 1402), build(3, "6.1", 1399, 1400, 1401), build(4, "6.1", 1401, 1402, 1400));
+                build(2, "6.1", 1400, 1401, 1402), build(3, "6.1", 1399, 1400, 1401),
+                build(4, "6.1", 1401, 1402, 1400));
         Run current = build(5, "6.1", 1500, 1502, 1501);
         QualityGate gate = new QualityGate(BaselineChoice.MEDIAN_OF_LAST_N, 3, 0, GateStatus.UNSTABLE);
         gate.setLastBuilds(3);
