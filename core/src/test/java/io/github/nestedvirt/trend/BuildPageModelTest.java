@@ -38,6 +38,23 @@ class BuildPageModelTest {
     }
 
     @Test
+    void aRunMeasuredOnThisMachineShowsHowItRan() {
+        BuildPageModel page = BuildPageModel.of(FixtureRuns.measuredHere());
+
+        assertThat(page.getMeasurements()).extracting(MeasurementView::getBenchmark, MeasurementView::getN,
+                MeasurementView::getWarmups).containsExactly(tuple("guestfish-launch", 3, 1), tuple("io-scan", 3, 1),
+                tuple("io-scan", 3, 1));
+        MeasurementView guestfish = page.getMeasurements().get(0);
+        // the appliance ran under TCG here: KVM is unusable on this machine
+        assertThat(guestfish.getAccelerator()).isEqualTo("tcg");
+        assertThat(guestfish.getVariant()).isEqualTo("backend=direct, backendSettings=force_tcg");
+        assertThat(guestfish.getInterval()).contains(" – ");
+        assertThat(guestfish.getLowValue()).isLessThan(guestfish.getMedianValue());
+        assertThat(page.getLevelRatios()).isEmpty();
+        assertThat(page.getPlan()).isEqualTo("trend-fixture");
+    }
+
+    @Test
     void levelRatiosCompareEachLevelWithTheOneBelow() {
         assertThat(PAGE.getLevelRatios()).extracting(RatioView::getLabel, RatioView::getRatio)
                 .contains(tuple("guestfish-launch/seconds L1/L0 (l1 over l0)", "1"),

@@ -43,6 +43,28 @@ class BuildSummaryTest {
     }
 
     @Test
+    void aRunMeasuredOnThisMachineKeepsOneSummaryPerMetric() {
+        Run measured = FixtureRuns.measuredHere();
+
+        BuildSummary summary = BuildSummary.of(measured);
+
+        assertThat(summary.getResultsId()).isEqualTo("trend-fixture");
+        assertThat(summary.getMetrics()).extracting(MetricSummary::getKey).containsExactly(
+                "guestfish-launch/seconds@L0,backend=direct,backendSettings=force_tcg",
+                "io-scan/seconds@L0,dropCaches=false,paths=/usr/share/doc,xdev=true",
+                "io-scan/throughput@L0,dropCaches=false,paths=/usr/share/doc,xdev=true");
+        for (Measurement measurement : measured.measurements()) {
+            Summary statistics = Summary.of(measurement);
+            MetricSummary metric = summary.metric(measurement.key()).orElseThrow();
+            assertThat(metric.getN()).isEqualTo(3).isEqualTo(statistics.n());
+            assertThat(metric.getMedian()).isEqualTo(statistics.median());
+            assertThat(metric.getLow()).isEqualTo(statistics.ciLow());
+            assertThat(metric.getHigh()).isEqualTo(statistics.ciHigh());
+            assertThat(metric.isHigherBetter()).isEqualTo(measurement.metric().equals("throughput"));
+        }
+    }
+
+    @Test
     void metricsAreKeyedByBenchmarkMetricLevelAndVariant() {
         BuildSummary summary = BuildSummary.of(RECORDED);
 

@@ -59,6 +59,23 @@ final class FixtureRuns {
         }
     }
 
+    /**
+     * A run that {@code nvmx run} stored on our CI machine (2 vCPUs, KVM unusable, so the guestfish
+     * appliance under TCG; other builds running): 3 guestfish launches and 3 scans of
+     * {@code /usr/share/doc} on L0, each after a warm-up run.
+     */
+    static Run measuredHere() {
+        String resource = "/io/github/nestedvirt/trend/measured-here-l0.json";
+        try (InputStream in = FixtureRuns.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("test resource " + resource + " missing");
+            }
+            return ResultJson.readRun(in.readAllBytes(), resource);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static Measurement kernelBuild(Level level, Map<String, String> variant, double... seconds) {
         return measurement("kernel-build", "seconds", level, level.name().toLowerCase(), variant, "s", Better.LOWER,
                 seconds);

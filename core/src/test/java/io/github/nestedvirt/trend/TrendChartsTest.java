@@ -95,6 +95,26 @@ class TrendChartsTest {
     }
 
     @Test
+    void guestfishAndIoChartsOfARunMeasuredOnThisMachine() {
+        Run measured = FixtureRuns.measuredHere();
+        List<BuildResult<BuildSummary>> history = history(measured);
+        BuildSummary summary = BuildSummary.of(measured);
+
+        Map<String, List<Double>> guestfish = TrendCharts.seriesByName(
+                TrendCharts.create(TrendChartKind.GUESTFISH, history, DEFAULT));
+        assertThat(guestfish).containsOnlyKeys("L0 backend=direct, backendSettings=force_tcg");
+        // charts keep 6 decimals
+        assertThat(guestfish.get("L0 backend=direct, backendSettings=force_tcg")).hasSize(1);
+        assertThat(guestfish.get("L0 backend=direct, backendSettings=force_tcg").get(0)).isEqualTo(
+                summary.metric("guestfish-launch/seconds@L0,backend=direct,backendSettings=force_tcg").orElseThrow()
+                        .getMedian(), org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(TrendCharts.create(TrendChartKind.IO, history, DEFAULT).getSeries()).singleElement()
+                .satisfies(line -> assertThat(line.getData().get(0)).isEqualTo(summary.metric(
+                        "io-scan/throughput@L0,dropCaches=false,paths=/usr/share/doc,xdev=true").orElseThrow()
+                        .getMedian(), org.assertj.core.api.Assertions.within(1e-6)));
+    }
+
+    @Test
     void aMissingMetricIsAGapAndFailedBuildsAreLeftOut() {
         List<BuildResult<BuildSummary>> history = new ArrayList<>();
         // newest first: #5 measured both, #4 failed before any result, #3 has no kernel build,
