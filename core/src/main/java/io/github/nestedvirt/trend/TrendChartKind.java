@@ -1,5 +1,7 @@
 package io.github.nestedvirt.trend;
 
+import static io.github.nestedvirt.trend.MedianSeriesBuilder.perLevelAndVariant;
+
 import io.github.nestedvirt.bench.GuestfishLaunch;
 import io.github.nestedvirt.bench.IoScan;
 import io.github.nestedvirt.bench.KernelBuild;
@@ -13,10 +15,13 @@ public enum TrendChartKind {
     /** Kernel build time, one line per level and variant. */
     KERNEL_BUILD("Kernel build time per level",
             title -> perLevelAndVariant(title, KernelBuild.BENCHMARK, "seconds", "s")),
-    /** Kernel build time with VMCS shadowing on and off, one line per level and setting. */
+    /** Kernel builds that set VMCS shadowing on or off, one line per level and variant. */
     VMCS_SHADOWING("Kernel build time, VMCS shadowing on and off",
             title -> perLevelAnd(title, VariantComparison.SHADOW_VMCS)),
-    /** Kernel build time per MMU mode (shadow on shadow, shadow on EPT, EPT on EPT). */
+    /**
+     * Kernel builds that set the MMU mode (shadow on shadow, shadow on EPT, EPT on EPT), one line
+     * per level and variant.
+     */
     MMU_MODES("Kernel build time per MMU mode", title -> perLevelAnd(title, VariantComparison.MMU)),
     /** libguestfs appliance launch time on L0 and L1. */
     GUESTFISH("guestfish launch time per level",
@@ -61,13 +66,6 @@ public enum TrendChartKind {
         return builder.apply(title);
     }
 
-    private static SummarySeriesBuilder perLevelAndVariant(String title, String benchmark, String metric,
-            String unit) {
-        return new MedianSeriesBuilder(title, unit,
-                m -> benchmark.equals(m.getBenchmark()) && metric.equals(m.getMetric()) && m.level() != null,
-                m -> SeriesKey.of(m).name());
-    }
-
     /**
      * Kernel builds that ran with {@code variantKey} set, one line per level and whole variant: the
      * other settings stay in the line's name rather than being mixed into one figure.
@@ -75,7 +73,7 @@ public enum TrendChartKind {
     private static SummarySeriesBuilder perLevelAnd(String title, String variantKey) {
         return new MedianSeriesBuilder(title, "s",
                 m -> KernelBuild.BENCHMARK.equals(m.getBenchmark()) && "seconds".equals(m.getMetric())
-                        && m.level() != null && m.variant().containsKey(variantKey),
+                        && "s".equals(m.getUnit()) && m.level() != null && m.variant().containsKey(variantKey),
                 m -> SeriesKey.of(m).name());
     }
 }

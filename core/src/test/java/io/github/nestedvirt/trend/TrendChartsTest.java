@@ -86,7 +86,10 @@ class TrendChartsTest {
         Measurement ioSeconds = measurement("io-scan", "seconds", Level.L2, "l2", Map.of(), "s", Better.LOWER, 9, 9);
         Measurement net = measurement("network-throughput", "throughput", Level.L1, "l1",
                 Map.of("tool", "iperf3", "test", "stream"), "Mbit/s", Better.HIGHER, 2400, 2500);
-        List<BuildResult<BuildSummary>> history = history(run(0, "6.1", List.of(io, ioSeconds, net)));
+        // another unit never shares a chart's axis
+        Measurement otherUnit = measurement("network-throughput", "throughput", Level.L2, "l2",
+                Map.of("tool", "iperf3", "test", "stream"), "Gbit/s", Better.HIGHER, 2.4, 2.5);
+        List<BuildResult<BuildSummary>> history = history(run(0, "6.1", List.of(io, ioSeconds, net, otherUnit)));
 
         assertThat(TrendCharts.seriesByName(TrendCharts.create(TrendChartKind.IO, history, DEFAULT)))
                 .containsExactly(Map.entry("L2", List.of(220.0)));
