@@ -116,6 +116,7 @@ public final class TrendChartBenchmark {
         double[] millis = new double[REPETITIONS];
         int points = 0;
         for (int i = 0; i < REPETITIONS; i++) {
+            System.gc(); // the garbage of one repetition is not collected in the time of the next
             long start = System.nanoTime();
             points = work.get();
             millis[i] = (System.nanoTime() - start) / 1e6;
