@@ -64,7 +64,7 @@ public final class ComparisonText {
     }
 
     /** The ratio's interval as a change in percent: a ratio of 1.04 to 1.06 is {@code [+4.0%, +6.0%]}. */
-    private static String interval(LevelRatio ratio) {
+    public static String interval(LevelRatio ratio) {
         if (Double.isNaN(ratio.ciLow())) {
             return "-";
         }
@@ -74,18 +74,21 @@ public final class ComparisonText {
         return "[" + percent(100 * (ratio.ciLow() - 1)) + ", " + percent(100 * (ratio.ciHigh() - 1)) + "]";
     }
 
-    private static String p(Significance significance) {
+    /** The p-value with three decimals, {@code <0.001}, or {@code -} when there was nothing to test. */
+    public static String p(Significance significance) {
         if (!significance.testable()) {
             return "-";
         }
         return significance.pValue() < 0.001 ? "<0.001" : String.format(Locale.ROOT, "%.3f", significance.pValue());
     }
 
-    private static String percent(double value) {
+    /** A change in percent with its sign: {@code +4.2%}. */
+    public static String percent(double value) {
         return Double.isFinite(value) ? String.format(Locale.ROOT, "%+.1f%%", value) : "-";
     }
 
-    private static String number(double value) {
+    /** Four significant digits, {@code -} for NaN. */
+    public static String number(double value) {
         return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.4g", value);
     }
 

@@ -5,18 +5,22 @@ import static io.github.nestedvirt.report.Html.escape;
 import edu.hm.hafner.echarts.JacksonFacade;
 import io.github.nestedvirt.compare.Baseline;
 import io.github.nestedvirt.compare.Comparison;
-import io.github.nestedvirt.compare.Overheads;
-import io.github.nestedvirt.compare.RatioRow;
 import io.github.nestedvirt.compare.RunComparison;
 import io.github.nestedvirt.compare.Significance;
 import io.github.nestedvirt.compare.Thresholds;
 import io.github.nestedvirt.facts.HostFacts;
 import io.github.nestedvirt.result.HypervisorExits;
+import io.github.nestedvirt.result.Figures;
 import io.github.nestedvirt.result.LevelRatio;
 import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.Run;
 import io.github.nestedvirt.result.Sample;
 import io.github.nestedvirt.result.Summary;
+import io.github.nestedvirt.trend.BuildPageModel;
+import io.github.nestedvirt.trend.ExitRateView;
+import io.github.nestedvirt.trend.KutResultView;
+import io.github.nestedvirt.trend.KutTestView;
+import io.github.nestedvirt.trend.RatioView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -168,24 +172,68 @@ public final class HtmlReport {
             }
             page.append("</tbody>\n</table>\n");
         }
-        List<RatioRow> overheads = Overheads.of(latest, Significance.Test.WELCH_T);
-        if (!overheads.isEmpty()) {
-            page.append("<h3>Nesting overhead</h3>\n<table class=\"overheads\">\n<thead><tr><th>Ratio</th>")
-                    .append("<th>Estimate</th><th>95% interval</th><th>p</th></tr></thead>\n<tbody>\n");
-            for (RatioRow row : overheads) {
-                page.append("<tr class=\"overhead\">");
-                cells(page, row.label(), Figures.format(row.ratio().estimate()), interval(row.ratio()),
-                        Figures.format(row.significance().pValue()));
+        buildPage(page, BuildPageModel.of(latest));
+        page.append("</section>\n");
+    }
+
+    /** What the Jenkins build page shows of the latest run, from the same model. */
+    private static void buildPage(StringBuilder page, BuildPageModel model) {
+        ratios(page, "Nesting overhead", "overheads", "overhead", model.getLevelRatios());
+        ratios(page, "VMCS shadowing off over on", "vmcs", "vmcs-ratio", model.getVmcsShadowing());
+        ratios(page, "MMU modes", "mmu", "mmu-ratio", model.getMmuModes());
+        if (!model.getExitRates().isEmpty()) {
+            page.append("<h3>VM exits by reason</h3>\n<table class=\"exits\">\n<thead><tr><th>Level</th>")
+                    .append("<th>Hypervisor</th><th>Exit</th><th>Per second</th><th>95% interval</th></tr></thead>\n")
+                    .append("<tbody>\n");
+            for (ExitRateView exit : model.getExitRates()) {
+                page.append("<tr class=\"exit\">");
+                cells(page, exit.getLevel(), exit.getHost(), exit.getEvent(), exit.getPerSecond(), exit.getInterval());
                 page.append("</tr>\n");
             }
             page.append("</tbody>\n</table>\n");
         }
-        page.append("</section>\n");
+        if (!model.getKvmUnitTests().isEmpty()) {
+            page.append("<h3>kvm-unit-tests</h3>\n<table class=\"kvm-unit-tests\">\n<thead><tr><th>Level</th>")
+                    .append("<th>Host</th><th>Passed</th><th>Failed</th><th>Skipped</th><th>Timed out</th></tr>")
+                    .append("</thead>\n<tbody>\n");
+            for (KutResultView kut : model.getKvmUnitTests()) {
+                page.append("<tr class=\"kut\">");
+                cells(page, kut.getLevel(), kut.getHost(), String.valueOf(kut.getPassed()),
+                        String.valueOf(kut.getFailed()), String.valueOf(kut.getSkipped()),
+                        String.valueOf(kut.getTimeouts()));
+                page.append("</tr>\n");
+            }
+            page.append("</tbody>\n</table>\n");
+            if (!model.getKutTests().isEmpty()) {
+                page.append("<ul class=\"kut-not-passed\">\n");
+                for (KutTestView test : model.getKutTests()) {
+                    page.append("<li>").append(escape(test.getStatus() + " " + test.getName() + " on "
+                            + test.getHost() + (test.getDetail().isEmpty() ? "" : ": " + test.getDetail())))
+                            .append("</li>\n");
+                }
+                page.append("</ul>\n");
+            }
+        }
+    }
+
+    private static void ratios(StringBuilder page, String title, String tableClass, String rowClass,
+            List<RatioView> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        page.append("<h3>").append(escape(title)).append("</h3>\n<table class=\"").append(tableClass)
+                .append("\">\n<thead><tr><th>Ratio</th><th>Estimate</th><th>95% interval</th><th>p</th>")
+                .append("<th>Significant</th></tr></thead>\n<tbody>\n");
+        for (RatioView row : rows) {
+            page.append("<tr class=\"").append(rowClass).append("\">");
+            cells(page, row.getLabel(), row.getRatio(), row.getInterval(), row.getP(), row.getSignificant());
+            page.append("</tr>\n");
+        }
+        page.append("</tbody>\n</table>\n");
     }
 
     private static String interval(LevelRatio ratio) {
-        return Double.isNaN(ratio.ciLow()) ? Figures.UNDEFINED
-                : Figures.format(ratio.ciLow()) + " – " + Figures.format(ratio.ciHigh());
+        return Figures.interval(ratio.ciLow(), ratio.ciHigh());
     }
 
     private static void trends(StringBuilder page, List<TrendChart> charts) {
@@ -275,8 +323,7 @@ public final class HtmlReport {
                 cells(page, "0", none, none, none, none, none, none);
             } else {
                 Summary summary = Summary.of(measurement);
-                String interval = Double.isNaN(summary.ciLow()) ? Figures.UNDEFINED
-                        : Figures.format(summary.ciLow()) + " – " + Figures.format(summary.ciHigh());
+                String interval = Figures.interval(summary.ciLow(), summary.ciHigh());
                 cells(page, String.valueOf(summary.n()), Figures.format(summary.median()),
                         Figures.format(summary.mean()), interval, Figures.percent(summary.relativeStandardDeviation()),
                         Figures.format(summary.min()), Figures.format(summary.max()));

@@ -1,6 +1,8 @@
 package io.github.nestedvirt.result;
 
 import java.util.EnumSet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.statistics.descriptive.DoubleStatistics;
 import org.apache.commons.statistics.descriptive.Median;
 import org.apache.commons.statistics.descriptive.Statistic;
@@ -53,6 +55,11 @@ public record Summary(int n, double median, double mean, double standardDeviatio
 
     /** The t value that leaves (1 - CONFIDENCE) / 2 in the upper tail. */
     static double tQuantile(int degreesOfFreedom) {
-        return TDistribution.of(degreesOfFreedom).inverseSurvivalProbability((1 - CONFIDENCE) / 2);
+        // kept: inverting the t distribution costs more than the rest of a summary, and trends summarize
+        // thousands of measurements with the same few run counts
+        return T_QUANTILES.computeIfAbsent(degreesOfFreedom,
+                df -> TDistribution.of(df).inverseSurvivalProbability((1 - CONFIDENCE) / 2));
     }
+
+    private static final Map<Integer, Double> T_QUANTILES = new ConcurrentHashMap<>();
 }

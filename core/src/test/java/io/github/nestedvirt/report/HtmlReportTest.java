@@ -72,6 +72,37 @@ class HtmlReportTest {
         });
     }
 
+    @Test
+    void theLatestRunShowsWhatTheBuildPageShows() {
+        Map<String, String> notPassed = Map.of("fail.vmx_apic_passthrough_thread", "3 tests, 1 unexpected failures");
+        Run run = run(0, "p", List.of(
+                measurement("kernel-build", "seconds", Level.L2, Map.of("shadowVmcs", "on"), "s", Better.LOWER,
+                        1400, 1410, 1420),
+                measurement("kernel-build", "seconds", Level.L2, Map.of("shadowVmcs", "off"), "s", Better.LOWER,
+                        1900, 1920, 1940),
+                measurement("kvm-stat", "kvm_exit(EPT_VIOLATION)", Level.L0, Map.of(), "1/s", Better.LOWER,
+                        400, 402, 404),
+                measurement("kvm-stat", "kvm_entry", Level.L0, Map.of(), "1/s", Better.LOWER, 4000, 4002),
+                new Measurement("kvm-unit-tests", "failed", Level.L1, "l1-host", Map.of(), "tests", Better.LOWER,
+                        List.of(Sample.of(1)), notPassed),
+                new Measurement("kvm-unit-tests", "passed", Level.L1, "l1-host", Map.of(), "tests", Better.HIGHER,
+                        List.of(Sample.of(5)), notPassed)));
+
+        String page = HtmlReport.render(List.of(run), List.of(), 20);
+
+        assertThat(rows(page, "<tr class=\"vmcs-ratio\">(.*?)</tr>")).singleElement().satisfies(row -> {
+            assertThat(row.get(0)).isEqualTo("kernel-build/seconds@L2 shadowVmcs off/on (l2-host)");
+            assertThat(row.get(1)).isEqualTo("1.362");
+            assertThat(row.get(4)).isEqualTo("yes");
+        });
+        assertThat(rows(page, "<tr class=\"exit\">(.*?)</tr>"))
+                .containsExactly(List.of("L0", "l0-host", "EPT_VIOLATION", "402", "397 – 407"));
+        assertThat(rows(page, "<tr class=\"kut\">(.*?)</tr>"))
+                .containsExactly(List.of("L1", "l1-host", "5", "1", "0", "0"));
+        assertThat(page).contains(
+                "<li>FAIL vmx_apic_passthrough_thread on l1-host: 3 tests, 1 unexpected failures</li>");
+    }
+
     private static List<List<String>> rows(String page, String rowPattern) {
         List<List<String>> rows = new ArrayList<>();
         Matcher row = Pattern.compile(rowPattern).matcher(page);

@@ -10,6 +10,8 @@ import edu.hm.hafner.echarts.line.LinesChartModel;
 import io.github.nestedvirt.result.Better;
 import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.result.Run;
+import io.github.nestedvirt.trend.TrendChartKind;
+import io.github.nestedvirt.trend.TrendCharts;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +95,16 @@ class TrendChartFactoryTest {
 
         assertThat(model.getBuildNumbers()).hasSize(120);
         assertThat(model.getSeries().get(0).getData().get(119)).isEqualTo(119.0);
+    }
+
+    @Test
+    void theReportDrawsTheSameLinesAsTheJenkinsChartOfTheSameMetric() {
+        LinesChartModel report = chart("guestfish-launch / seconds: median").model();
+        LinesChartModel jenkins = TrendCharts.create(TrendChartKind.GUESTFISH, TrendChartFactory.asBuilds(RUNS),
+                new edu.hm.hafner.echarts.ChartModelConfiguration());
+
+        assertThat(TrendCharts.seriesByName(jenkins)).isEqualTo(TrendCharts.seriesByName(report));
+        assertThat(jenkins.getBuildNumbers()).isEqualTo(report.getBuildNumbers());
     }
 
     private static TrendChart chart(String title) {

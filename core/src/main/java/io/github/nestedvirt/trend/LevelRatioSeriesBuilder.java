@@ -1,29 +1,35 @@
-package io.github.nestedvirt.report;
+package io.github.nestedvirt.trend;
 
 import io.github.nestedvirt.result.Level;
-import io.github.nestedvirt.result.Run;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The cost of nesting for one benchmark metric: per run, the median at a level divided by the median
+ * The cost of nesting for one benchmark metric: per build, the median at a level divided by the median
  * one level below (L1/L0, L2/L1), per variant. A level is compared with the level below in the same
  * variant; when the level below has no such variant, with its measurement without any variant (bare
  * metal L0 has no nesting settings), else not at all.
  */
-public class LevelRatioSeriesBuilder extends RunSeriesBuilder {
+public class LevelRatioSeriesBuilder extends SummarySeriesBuilder {
 
     private final String benchmark;
     private final String metric;
 
     public LevelRatioSeriesBuilder(String benchmark, String metric) {
+        super(benchmark + " / " + metric + ": ratio of medians to the level below", "ratio");
         this.benchmark = benchmark;
         this.metric = metric;
     }
 
     @Override
-    protected Map<String, Double> computeSeries(Run run) {
-        Map<SeriesKey, Double> medians = SeriesKey.medians(run.measurements(), benchmark, metric);
+    protected Map<String, Double> computeSeries(BuildSummary summary) {
+        Map<SeriesKey, Double> medians = new TreeMap<>();
+        for (MetricSummary m : summary.getMetrics()) {
+            if (benchmark.equals(m.getBenchmark()) && metric.equals(m.getMetric()) && m.level() != null) {
+                medians.put(SeriesKey.of(m), m.getMedian());
+            }
+        }
         Map<String, Double> series = new LinkedHashMap<>();
         medians.forEach((key, median) -> {
             Level below = key.level().below();
@@ -39,15 +45,5 @@ public class LevelRatioSeriesBuilder extends RunSeriesBuilder {
             }
         });
         return series;
-    }
-
-    @Override
-    public String title() {
-        return benchmark + " / " + metric + ": ratio of medians to the level below";
-    }
-
-    @Override
-    public String unit() {
-        return "ratio";
     }
 }

@@ -1,4 +1,4 @@
-package io.github.nestedvirt.report;
+package io.github.nestedvirt.result;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +19,12 @@ class FiguresTest {
     void undefinedFiguresAreShownAsADash() {
         assertThat(Figures.format(Double.NaN)).isEqualTo(Figures.UNDEFINED);
         assertThat(Figures.percent(Double.NaN)).isEqualTo(Figures.UNDEFINED);
+        assertThat(Figures.interval(Double.NaN, Double.NaN)).isEqualTo(Figures.UNDEFINED);
+    }
+
+    @Test
+    void intervalsKeepFourDigitsEachSide() {
+        assertThat(Figures.interval(2.68812, 2.74399)).isEqualTo("2.688 – 2.744");
     }
 
     @Test
