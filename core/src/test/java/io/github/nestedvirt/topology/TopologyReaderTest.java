@@ -180,6 +180,33 @@ class TopologyReaderTest {
     }
 
     @Test
+    void aBridgedGuestsAddressSourceIsAutoUnlessGivenAndOnlyForABridge() throws Exception {
+        Topology topology = reader.read("""
+                l1:
+                  - name: a
+                  - name: b
+                    network: {bridge: br1, address: arp}
+                  - name: c
+                    network: {bridge: br1, address: agent}
+                """, "f.yaml");
+        assertThat(topology.l1()).extracting(guest -> guest.network().address())
+                .containsExactly(AddressSource.AUTO, AddressSource.ARP, AddressSource.AGENT);
+        assertThatThrownBy(() -> reader.read("""
+                l1:
+                  - name: l1
+                    network: {network: default, address: arp}
+                """, "f.yaml"))
+                .hasMessageContaining("l1[0].network.address: only a bridged guest needs an address source");
+        assertThatThrownBy(() -> reader.read("""
+                l1:
+                  - name: l1
+                    network: {bridge: br0, address: dhcp}
+                """, "f.yaml"))
+                .hasMessageStartingWith("f.yaml:3:")
+                .hasMessageContaining("l1[0].network.address: 'dhcp' is not a valid AddressSource; allowed: [auto, agent, arp]");
+    }
+
+    @Test
     void sizesParseAsBinaryUnits() {
         assertThat(Size.parse("4G")).isEqualTo(Size.gib(4));
         assertThat(Size.parse("4096M")).isEqualTo(Size.gib(4));

@@ -1,0 +1,180 @@
+package io.github.nestedvirt.provision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.nestedvirt.bench.Progress;
+import io.github.nestedvirt.host.SshHost;
+import io.github.nestedvirt.lifecycle.Lifecycle;
+import io.github.nestedvirt.lifecycle.Resource;
+import io.github.nestedvirt.lifecycle.TopologyRecord;
+import io.github.nestedvirt.topology.Topology;
+import io.github.nestedvirt.topology.TopologyReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.libvirt.StoragePool;
+
+/**
+ * Real L1s on a host bridge, as in the seed ({@code br0}), under the real libvirtd: the test makes
+ * its own bridge with a dnsmasq serving DHCP on it ({@link TestBridge}), the {@link Provisioner}
+ * boots {@link TestGuestImage} with {@code <interface type='bridge'>} under TCG and finds its
+ * address with no libvirt lease: the guest agent does not answer (the image has none), so L0's ARP
+ * table gives it. The guest also gets a cloud-init seed ISO as its CD-ROM (the test image does not
+ * run cloud-init; its key is baked in), recorded and removed like the rest.
+ *
+ * <p>Needs root and a running libvirtd with the {@code default} storage pool
+ * ({@code scripts/start-libvirt.sh}).
+ */
+@Tag("libvirt")
+class BridgedL1Test {
+
+    private static final String URI = "qemu:///system";
+    private static final String POOL = "default";
+    private static final Progress PRINT = new Progress() {
+        @Override
+        public void run(String task, int index, int planned, int cap, Duration elapsed) {
+        }
+
+        @Override
+        public void info(String message) {
+            System.out.println("  " + message);
+        }
+    };
+
+    private LibvirtSession session;
+    private String name;
+    private Path guestDir;
+    private Path runDir;
+
+    @BeforeAll
+    static void needsLibvirtd() {
+        assumeTrue("root".equals(System.getProperty("user.name")), "boots a guest under qemu:///system: run as root");
+        assumeTrue(Files.exists(Path.of("/var/run/libvirt/libvirt-sock")),
+                "libvirtd is not running (no /var/run/libvirt/libvirt-sock): start it with scripts/start-libvirt.sh");
+    }
+
+    @BeforeEach
+    void prepare() throws Exception {
+        session = LibvirtSession.open(URI);
+        // L1EndToEndTest's pattern, so that its clean-up also removes what a crashed run of this test left.
+        name = L1EndToEndTest.PREFIX + ProcessHandle.current().pid() + "-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        guestDir = Files.createTempDirectory("nvmx-test-bridged-");
+        Files.setPosixFilePermissions(guestDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        runDir = guestDir.resolve("run");
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        try {
+            TestGuestImage.deleteTree(guestDir);
+        } finally {
+            session.close();
+        }
+    }
+
+    @Test
+    void aBridgedL1IsFoundByArpAnswersSshWithItsSeedAttachedAndLeavesNothing() throws Exception {
+        TestGuestImage image = TestGuestImage.get();
+        String bridgeName;
+        String seedPath;
+        try (TestBridge bridge = TestBridge.create(true)) {
+            bridgeName = bridge.name();
+            Topology topology = topology(image, bridge, "auto", "cloud-init", "");
+            ProvisionedGuest guest;
+            try (Lifecycle lifecycle = Lifecycle.open(runDir)) {
+                long start = System.nanoTime();
+                guest = new Provisioner(Provisioner.Settings.defaults()).provision(topology, lifecycle, PRINT)
+                        .guest(name);
+                System.out.printf("Provision 1 bridged L1 (ARP): %.1f s%n", (System.nanoTime() - start) / 1e9);
+
+                // The address the engine found is the one the bridge's DHCP server leased to the guest's MAC.
+                String mac;
+                String liveXml;
+                try (LibvirtDomain domain = session.find(name).orElseThrow()) {
+                    liveXml = domain.xml();
+                }
+                mac = liveXml.replaceAll("(?s).*<mac address='([0-9a-f:]+)'/>.*", "$1");
+                assertThat(guest.address()).startsWith(bridge.prefix());
+                assertThat(Files.readAllLines(bridge.leaseFile())).anySatisfy(lease ->
+                        assertThat(lease.split(" ")).contains(mac, guest.address()));
+                assertThat(liveXml).contains("<interface type='bridge'>", "<source bridge='" + bridge.name() + "'/>",
+                        "org.qemu.guest_agent.0");
+
+                // The seed ISO is the domain's CD-ROM and was recorded before the domain.
+                seedPath = liveXml.replaceAll("(?s).*<disk type='file' device='cdrom'>.*?<source file='([^']+)'.*", "$1");
+                assertThat(seedPath).endsWith("/" + name + "-seed.iso");
+                assertThat(Path.of(seedPath)).isRegularFile();
+                assertThat(lifecycle.record().live()).extracting(Resource::kind).containsExactly(Resource.Kind.VOLUME,
+                        Resource.Kind.FILE, Resource.Kind.FILE, Resource.Kind.SEED_IMAGE, Resource.Kind.DOMAIN);
+
+                try (SshHost l1 = SshHost.connect(guest.directTarget())) {
+                    assertThat(l1.run("ip -4 -o addr show dev eth0", Duration.ofSeconds(30)).orThrow(name).stdout())
+                            .contains(guest.address() + "/24");
+                }
+                assertThat(lifecycle.tearDown().complete()).isTrue();
+            }
+        }
+        assertThat(TestBridge.exists(bridgeName)).isFalse();
+        assertThat(Path.of(seedPath)).doesNotExist();
+        assertNothingLeft(5);
+    }
+
+    @Test
+    void aBridgedL1WithoutDhcpFailsWithWhatWasTriedAndItsSerialLogAndLeavesNothing() throws Exception {
+        TestGuestImage image = TestGuestImage.get();
+        try (TestBridge bridge = TestBridge.create(false)) {
+            Topology topology = topology(image, bridge, "arp", "image", "");
+            Provisioner provisioner = new Provisioner(Provisioner.Settings.defaults()
+                    .withTimeouts(Duration.ofSeconds(25), Duration.ofSeconds(10), Duration.ofSeconds(10)));
+            try (Lifecycle lifecycle = Lifecycle.open(runDir)) {
+                assertThatThrownBy(() -> provisioner.provision(topology, lifecycle, PRINT))
+                        .isInstanceOf(GuestNotReadyException.class)
+                        .hasMessageStartingWith(name + ": no IPv4 address from L0's ARP table (bridge " + bridge.name()
+                                + ") within 25 s (last attempt: no entry for the guest's MAC in L0's ARP table")
+                        .hasMessageContaining("last 40 lines of its serial log " + guestDir.resolve(name + "-serial.log"))
+                        // busybox udhcpc asks and asks: nobody serves DHCP on this bridge.
+                        .hasMessageContaining("udhcpc: broadcasting discover")
+                        .satisfies(e -> System.out.println("A bridged guest without DHCP: " + e.getMessage()));
+            }
+        }
+        assertNothingLeft(4);
+    }
+
+    private Topology topology(TestGuestImage image, TestBridge bridge, String address, String keyInjection,
+            String extraCmdline) throws Exception {
+        String yaml = TestTopology.yaml(List.of(name), image, extraCmdline, guestDir,
+                "{bridge: " + bridge.name() + ", address: " + address + "}")
+                .replace("keyInjection: image", "keyInjection: " + keyInjection);
+        return new TopologyReader().read(yaml, "bridged.yaml");
+    }
+
+    private void assertNothingLeft(int resources) throws Exception {
+        List<String> volumes = session.call("list volumes of pool " + POOL, c -> {
+            StoragePool pool = c.storagePoolLookupByName(POOL);
+            try {
+                pool.refresh(0);
+                return List.of(pool.listVolumes());
+            } finally {
+                pool.free();
+            }
+        });
+        assertThat(TopologyRecord.read(runDir).resources()).hasSize(resources).allSatisfy(r ->
+                assertThat(r.state()).isEqualTo(Resource.State.REMOVED));
+        assertThat(session.find(name)).isEmpty();
+        assertThat(volumes).doesNotContain(name + ".qcow2").doesNotContain(name + "-seed.iso");
+        assertThat(guestDir.resolve(name + "-serial.log")).doesNotExist();
+        assertThat(Path.of(Provisioner.LIBVIRT_QEMU_LOGS, name + ".log")).doesNotExist();
+    }
+}
