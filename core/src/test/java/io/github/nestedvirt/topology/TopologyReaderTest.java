@@ -65,6 +65,12 @@ class TopologyReaderTest {
         assertThat(tcgL1.network()).isEqualTo(NetworkAttachment.network("default"));
         assertThat(tcgL1.boot().cmdline()).isEqualTo("quiet console=tty0 console=ttyS0,115200");
         assertThat(tcgL1.keyInjection()).isEqualTo(KeyInjection.IMAGE);
+
+        Topology bridged = reader.read(Path.of("../plans/topology-bridged-tcg.yaml"));
+        assertThat(bridged.l1()).hasSize(2).allSatisfy(guest -> {
+            assertThat(guest.network()).isEqualTo(NetworkAttachment.bridge("br0", AddressSource.ARP));
+            assertThat(guest.keyInjection()).isEqualTo(KeyInjection.CLOUD_INIT);
+        });
     }
 
     @Test
