@@ -239,6 +239,11 @@ public final class Provisioner {
             String seedImage = null;
             if (guest.keyInjection() == KeyInjection.CLOUD_INIT) {
                 String seedPath = SeedImage.pathFor(guest, diskPath);
+                // Not ours, and teardown would remove what it recorded: refuse before recording it.
+                if (Files.exists(Path.of(seedPath))) {
+                    throw new IllegalArgumentException(name + ": " + seedPath + " already exists; remove it (a seed"
+                            + " image of an earlier run?) or pick another guest name");
+                }
                 seedImage = lifecycle.create(Resource.seedImage(LOCAL, seedPath, Level.L0), () -> {
                     SeedImage.write(guest, Path.of(seedPath));
                     return seedPath;

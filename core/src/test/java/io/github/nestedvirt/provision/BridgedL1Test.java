@@ -2,9 +2,7 @@ package io.github.nestedvirt.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.host.SshHost;
 import io.github.nestedvirt.lifecycle.Lifecycle;
 import io.github.nestedvirt.lifecycle.Resource;
@@ -40,17 +38,6 @@ import org.libvirt.StoragePool;
 class BridgedL1Test {
 
     private static final String URI = "qemu:///system";
-    private static final String POOL = "default";
-    private static final Progress PRINT = new Progress() {
-        @Override
-        public void run(String task, int index, int planned, int cap, Duration elapsed) {
-        }
-
-        @Override
-        public void info(String message) {
-            System.out.println("  " + message);
-        }
-    };
 
     private LibvirtSession session;
     private String name;
@@ -58,10 +45,9 @@ class BridgedL1Test {
     private Path runDir;
 
     @BeforeAll
-    static void needsLibvirtd() {
-        assumeTrue("root".equals(System.getProperty("user.name")), "boots a guest under qemu:///system: run as root");
-        assumeTrue(Files.exists(Path.of("/var/run/libvirt/libvirt-sock")),
-                "libvirtd is not running (no /var/run/libvirt/libvirt-sock): start it with scripts/start-libvirt.sh");
+    static void needsLibvirtd() throws Exception {
+        // Also says why it skips: not root, or no libvirtd.
+        L1EndToEndTest.removeLeftoversOfCrashedRuns();
     }
 
     @BeforeEach
@@ -95,7 +81,7 @@ class BridgedL1Test {
             ProvisionedGuest guest;
             try (Lifecycle lifecycle = Lifecycle.open(runDir)) {
                 long start = System.nanoTime();
-                guest = new Provisioner(Provisioner.Settings.defaults()).provision(topology, lifecycle, PRINT)
+                guest = new Provisioner(Provisioner.Settings.defaults()).provision(topology, lifecycle, L1EndToEndTest.PRINT)
                         .guest(name);
                 System.out.printf("Provision 1 bridged L1 (ARP): %.1f s%n", (System.nanoTime() - start) / 1e9);
 
@@ -139,7 +125,7 @@ class BridgedL1Test {
             Provisioner provisioner = new Provisioner(Provisioner.Settings.defaults()
                     .withTimeouts(Duration.ofSeconds(25), Duration.ofSeconds(10), Duration.ofSeconds(10)));
             try (Lifecycle lifecycle = Lifecycle.open(runDir)) {
-                assertThatThrownBy(() -> provisioner.provision(topology, lifecycle, PRINT))
+                assertThatThrownBy(() -> provisioner.provision(topology, lifecycle, L1EndToEndTest.PRINT))
                         .isInstanceOf(GuestNotReadyException.class)
                         .hasMessageStartingWith(name + ": no IPv4 address from L0's ARP table (bridge " + bridge.name()
                                 + ") within 25 s (last attempt: no entry for the guest's MAC in L0's ARP table")
@@ -152,6 +138,38 @@ class BridgedL1Test {
         assertNothingLeft(4);
     }
 
+    @Test
+    void aSeedImageOfTheSameNameIsLeftAloneAndTheGuestRefused() throws Exception {
+        String poolDir = session.call("read pool default", c -> {
+            StoragePool pool = c.storagePoolLookupByName("default");
+            try {
+                return pool.getXMLDesc(0).replaceAll("(?s).*<target>\\s*<path>([^<]+)</path>.*", "$1");
+            } finally {
+                pool.free();
+            }
+        });
+        Path foreign = Path.of(poolDir, name + "-seed.iso");
+        Files.writeString(foreign, "not ours");
+        try {
+            String yaml = TestTopology.yaml(List.of(name), TestGuestImage.get(), "", guestDir)
+                    .replace("keyInjection: image", "keyInjection: cloud-init");
+            Topology topology = new TopologyReader().read(yaml, "seeded.yaml");
+            try (Lifecycle lifecycle = Lifecycle.open(runDir)) {
+                assertThatThrownBy(() -> new Provisioner(Provisioner.Settings.defaults())
+                        .provision(topology, lifecycle, L1EndToEndTest.PRINT))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage(name + ": " + foreign + " already exists; remove it (a seed image of an earlier run?)"
+                                + " or pick another guest name");
+            }
+            assertThat(Files.readString(foreign)).isEqualTo("not ours");
+            assertThat(TopologyRecord.read(runDir).resources()).extracting(Resource::kind)
+                    .doesNotContain(Resource.Kind.SEED_IMAGE, Resource.Kind.DOMAIN);
+            assertThat(L1EndToEndTest.volumes(session)).doesNotContain(name + ".qcow2");
+        } finally {
+            Files.deleteIfExists(foreign);
+        }
+    }
+
     private Topology topology(TestGuestImage image, TestBridge bridge, String address, String keyInjection,
             String extraCmdline) throws Exception {
         String yaml = TestTopology.yaml(List.of(name), image, extraCmdline, guestDir,
@@ -161,15 +179,7 @@ class BridgedL1Test {
     }
 
     private void assertNothingLeft(int resources) throws Exception {
-        List<String> volumes = session.call("list volumes of pool " + POOL, c -> {
-            StoragePool pool = c.storagePoolLookupByName(POOL);
-            try {
-                pool.refresh(0);
-                return List.of(pool.listVolumes());
-            } finally {
-                pool.free();
-            }
-        });
+        List<String> volumes = L1EndToEndTest.volumes(session);
         assertThat(TopologyRecord.read(runDir).resources()).hasSize(resources).allSatisfy(r ->
                 assertThat(r.state()).isEqualTo(Resource.State.REMOVED));
         assertThat(session.find(name)).isEmpty();
