@@ -27,8 +27,8 @@ import org.libvirt.StoragePool;
  * Real L1s on a host bridge, as in the seed ({@code br0}), under the real libvirtd: the test makes
  * its own bridge with a dnsmasq serving DHCP on it ({@link TestBridge}), the {@link Provisioner}
  * boots {@link TestGuestImage} with {@code <interface type='bridge'>} under TCG and finds its
- * address with no libvirt lease: the guest agent does not answer (the image has none), so L0's ARP
- * table gives it. The guest also gets a cloud-init seed ISO as its CD-ROM (the test image does not
+ * address with no libvirt lease: with {@code auto} the guest agent does not answer (that image has
+ * none), so L0's ARP table gives it; with {@code agent}, the image that runs qemu-ga tells it. The guest also gets a cloud-init seed ISO as its CD-ROM (the test image does not
  * run cloud-init; its key is baked in), recorded and removed like the rest.
  *
  * <p>Needs root and a running libvirtd with the {@code default} storage pool
@@ -115,6 +115,28 @@ class BridgedL1Test {
         assertThat(TestBridge.exists(bridgeName)).isFalse();
         assertThat(Path.of(seedPath)).doesNotExist();
         assertNothingLeft(5);
+    }
+
+    @Test
+    void aBridgedL1WithTheGuestAgentIsFoundThroughTheAgent() throws Exception {
+        TestGuestImage image = TestGuestImage.withGuestAgent();
+        try (TestBridge bridge = TestBridge.create(true)) {
+            // address: agent never looks at ARP: the address can only come from qemu-ga in the guest.
+            Topology topology = topology(image, bridge, "agent", "image", "");
+            try (Lifecycle lifecycle = Lifecycle.open(runDir)) {
+                long start = System.nanoTime();
+                ProvisionedGuest guest = new Provisioner(Provisioner.Settings.defaults())
+                        .provision(topology, lifecycle, L1EndToEndTest.PRINT).guest(name);
+                System.out.printf("Provision 1 bridged L1 (guest agent): %.1f s%n", (System.nanoTime() - start) / 1e9);
+                assertThat(guest.address()).startsWith(bridge.prefix());
+                assertThat(Files.readString(bridge.leaseFile())).contains(" " + guest.address() + " ");
+                try (SshHost l1 = SshHost.connect(guest.directTarget())) {
+                    assertThat(l1.run("pidof qemu-ga", Duration.ofSeconds(30)).orThrow(name).stdout()).isNotBlank();
+                }
+                assertThat(lifecycle.tearDown().complete()).isTrue();
+            }
+        }
+        assertNothingLeft(4);
     }
 
     @Test

@@ -20,7 +20,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Wall time of provisioning as a caller sees it, through {@link Provisioner#provision}: 1 and 4
  * real TCG L1s ({@link TestGuestImage} on libvirt's {@code default} network), the 4 in parallel
  * and one after the other; the time from the start of provisioning to the first SSH command's
- * answer; a bridged L1 found by ARP ({@link TestBridge}); and each teardown. On libvirt's test
+ * answer; a bridged L1 found by ARP and one found by its guest agent ({@link TestBridge}); and
+ * each teardown. On libvirt's test
  * driver, the engine's own part (record, volume, domain, start, lease) of one guest, which there
  * ends at the SSH wait because nothing boots. Not a test: it prints figures and asserts nothing.
  *
@@ -49,6 +50,8 @@ public final class ProvisioningBenchmark {
                 try (TestBridge bridge = TestBridge.create(true)) {
                     System.out.println("  1 bridged L1 (ARP): " + real(image, dir, 1, 1,
                             "{bridge: " + bridge.name() + ", address: arp}"));
+                    System.out.println("  1 bridged L1 (guest agent): " + real(TestGuestImage.withGuestAgent(), dir, 1, 1,
+                            "{bridge: " + bridge.name() + ", address: agent}"));
                 }
             }
         } finally {
