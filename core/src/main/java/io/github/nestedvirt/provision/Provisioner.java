@@ -130,6 +130,11 @@ public final class Provisioner {
                 problems.add(at + ".l2: provisioning L2 guests inside an L1 is not available yet;"
                         + " remove the l2 list to provision the L1s alone");
             }
+            if (!guest.network().isNetwork() && !Files.isDirectory(Path.of("/sys/class/net", guest.network().bridge()))) {
+                problems.add(at + ".network.bridge: there is no network device " + guest.network().bridge()
+                        + " on this host; create the bridge with the lab's network on it,"
+                        + " or attach the guest to a libvirt network, e.g. network: {network: default}");
+            }
             if (guest.keyInjection() == KeyInjection.CLOUD_INIT && !Files.isReadable(SeedImage.publicKeyFile(guest))) {
                 problems.add(at + ".ssh.publicKey: the cloud-init seed authorizes the public key "
                         + SeedImage.publicKeyFile(guest) + ", which does not exist or cannot be read; write it with"
@@ -236,20 +241,8 @@ public final class Provisioner {
             // first, so that teardown, which goes newest first, removes them after the domain.
             lifecycle.create(Resource.file(LOCAL, guest.serialLog(), Level.L0), () -> null);
             lifecycle.create(Resource.file(LOCAL, LIBVIRT_QEMU_LOGS + name + ".log", Level.L0), () -> null);
-            String seedImage = null;
-            if (guest.keyInjection() == KeyInjection.CLOUD_INIT) {
-                String seedPath = SeedImage.pathFor(guest, diskPath);
-                // Not ours, and teardown would remove what it recorded: refuse before recording it.
-                if (Files.exists(Path.of(seedPath))) {
-                    throw new IllegalArgumentException(name + ": " + seedPath + " already exists; remove it (a seed"
-                            + " image of an earlier run?) or pick another guest name");
-                }
-                seedImage = lifecycle.create(Resource.seedImage(LOCAL, seedPath, Level.L0), () -> {
-                    SeedImage.write(guest, Path.of(seedPath));
-                    return seedPath;
-                });
-                progress.info(name + ": cloud-init seed " + seedImage);
-            }
+            String seedImage = guest.keyInjection() == KeyInjection.CLOUD_INIT
+                    ? SeedImage.create(guest, diskPath, lifecycle, LOCAL, progress) : null;
             String xml = DomainXml.of(guest, diskPath, seedImage, owner);
             try (LibvirtDomain domain = lifecycle.create(Resource.domain(uri, name, Level.L1),
                     () -> session.define(xml))) {

@@ -1,9 +1,13 @@
 package io.github.nestedvirt.provision;
 
+import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.host.CommandResult;
 import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.host.LocalHost;
 import io.github.nestedvirt.host.Shell;
+import io.github.nestedvirt.lifecycle.Lifecycle;
+import io.github.nestedvirt.lifecycle.Resource;
+import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.topology.CloudInitSeed;
 import io.github.nestedvirt.topology.GuestSpec;
 import java.io.IOException;
@@ -36,6 +40,29 @@ public final class SeedImage {
     /** The public key the seed authorizes: {@code ssh.publicKey} ({@code ssh.identity + ".pub"} unless given). */
     public static Path publicKeyFile(GuestSpec guest) {
         return Provisioner.homePath(guest.ssh().publicKey());
+    }
+
+    /**
+     * Records and writes the seed of {@code guest} next to its disk at {@code diskPath}; returns
+     * its path.
+     *
+     * @param host the name of this machine, where the seed is written, as the record names hosts
+     * @throws IllegalArgumentException before recording anything, when a file of that name exists:
+     *     it is not this run's, and this run's teardown would remove it
+     */
+    static String create(GuestSpec guest, String diskPath, Lifecycle lifecycle, String host, Progress progress)
+            throws Exception {
+        String path = pathFor(guest, diskPath);
+        if (Files.exists(Path.of(path))) {
+            throw new IllegalArgumentException(guest.name() + ": " + path + " already exists; remove it (a seed"
+                    + " image of an earlier run?) or pick another guest name");
+        }
+        lifecycle.create(Resource.seedImage(host, path, Level.L0), () -> {
+            write(guest, Path.of(path));
+            return path;
+        });
+        progress.info(guest.name() + ": cloud-init seed " + path);
+        return path;
     }
 
     /**

@@ -74,6 +74,7 @@ class ProvisionerTest {
                   - name: bridged
                     domainType: qemu
                     allowTcg: true
+                    network: {bridge: nvmx-no-br}
                     ssh: {identity: /nonexistent/key}
                     l2:
                       - name: inner
@@ -87,7 +88,7 @@ class ProvisionerTest {
                     .hasMessageContaining("l1[0].ssh.publicKey: the cloud-init seed authorizes the public key"
                             + " /nonexistent/key.pub, which does not exist or cannot be read")
                     .hasMessageContaining("l1[0].ssh.identity: /nonexistent/key does not exist")
-                    .hasMessageNotContaining("network");
+                    .hasMessageContaining("l1[0].network.bridge: there is no network device nvmx-no-br on this host");
         }
         assertThat(TopologyRecord.read(runDir).resources()).isEmpty();
     }
