@@ -91,7 +91,8 @@ final class ArpSweep {
             throw new HostException(bridge, "cannot open a UDP socket to sweep bridge " + bridge + ": " + e.getMessage(), e);
         }
         return "swept " + sent + " addresses on bridge " + bridge
-                + (skipped.isEmpty() ? "" : "; not swept, larger than a /" + SMALLEST_PREFIX + ": " + skipped);
+                + (skipped.isEmpty() ? "" : "; not swept, larger than a /" + SMALLEST_PREFIX + " or without host"
+                        + " addresses: " + skipped);
     }
 
     private static int toInt(InetAddress address) {
