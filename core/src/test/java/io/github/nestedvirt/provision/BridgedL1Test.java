@@ -25,11 +25,14 @@ import org.libvirt.StoragePool;
 
 /**
  * Real L1s on a host bridge, as in the seed ({@code br0}), under the real libvirtd: the test makes
- * its own bridge with a dnsmasq serving DHCP on it ({@link TestBridge}), the {@link Provisioner}
- * boots {@link TestGuestImage} with {@code <interface type='bridge'>} under TCG and finds its
- * address with no libvirt lease: with {@code auto} the guest agent does not answer (that image has
- * none), so L0's ARP table gives it; with {@code agent}, the image that runs qemu-ga tells it. The guest also gets a cloud-init seed ISO as its CD-ROM (the test image does not
- * run cloud-init; its key is baked in), recorded and removed like the rest.
+ * its own bridge with a dnsmasq serving DHCP on it ({@link TestBridge}), and the
+ * {@link Provisioner} boots {@link TestGuestImage} with {@code <interface type='bridge'>} under
+ * TCG and finds its address with no libvirt lease. With {@code auto} the guest agent does not
+ * answer (that image has none), so L0's ARP table gives it; there the DHCP server runs in a
+ * namespace of its own, as a lab's runs on another machine, so that only the engine's sweep of the
+ * bridge puts the guest into that table. With {@code agent}, the image that runs qemu-ga tells it.
+ * The guest also gets a cloud-init seed ISO as its CD-ROM (the test image does not run
+ * cloud-init; its key is baked in), recorded and removed like the rest.
  *
  * <p>Needs root and a running libvirtd with the {@code default} storage pool
  * ({@code scripts/start-libvirt.sh}).
@@ -75,7 +78,7 @@ class BridgedL1Test {
         TestGuestImage image = TestGuestImage.get();
         String bridgeName;
         String seedPath;
-        try (TestBridge bridge = TestBridge.create(true)) {
+        try (TestBridge bridge = TestBridge.create(TestBridge.Dhcp.ELSEWHERE)) {
             bridgeName = bridge.name();
             Topology topology = topology(image, bridge, "auto", "cloud-init", "");
             ProvisionedGuest guest;
@@ -120,7 +123,7 @@ class BridgedL1Test {
     @Test
     void aBridgedL1WithTheGuestAgentIsFoundThroughTheAgent() throws Exception {
         TestGuestImage image = TestGuestImage.withGuestAgent();
-        try (TestBridge bridge = TestBridge.create(true)) {
+        try (TestBridge bridge = TestBridge.create(TestBridge.Dhcp.ON_L0)) {
             // address: agent never looks at ARP: the address can only come from qemu-ga in the guest.
             Topology topology = topology(image, bridge, "agent", "image", "");
             try (Lifecycle lifecycle = Lifecycle.open(runDir)) {
@@ -142,7 +145,7 @@ class BridgedL1Test {
     @Test
     void aBridgedL1WithoutDhcpFailsWithWhatWasTriedAndItsSerialLogAndLeavesNothing() throws Exception {
         TestGuestImage image = TestGuestImage.get();
-        try (TestBridge bridge = TestBridge.create(false)) {
+        try (TestBridge bridge = TestBridge.create(TestBridge.Dhcp.NONE)) {
             Topology topology = topology(image, bridge, "arp", "image", "");
             Provisioner provisioner = new Provisioner(Provisioner.Settings.defaults()
                     .withTimeouts(Duration.ofSeconds(25), Duration.ofSeconds(10), Duration.ofSeconds(10)));

@@ -47,7 +47,7 @@ public final class ProvisioningBenchmark {
                 System.out.println("  1 L1: " + real(image, dir, 1, 1, "{network: default}"));
                 System.out.println("  4 L1s, 4 at once: " + real(image, dir, 4, 4, "{network: default}"));
                 System.out.println("  4 L1s, one after the other: " + real(image, dir, 4, 1, "{network: default}"));
-                try (TestBridge bridge = TestBridge.create(true)) {
+                try (TestBridge bridge = TestBridge.create(TestBridge.Dhcp.ON_L0)) {
                     System.out.println("  1 bridged L1 (ARP): " + real(image, dir, 1, 1,
                             "{bridge: " + bridge.name() + ", address: arp}"));
                     System.out.println("  1 bridged L1 (guest agent): " + real(TestGuestImage.withGuestAgent(), dir, 1, 1,

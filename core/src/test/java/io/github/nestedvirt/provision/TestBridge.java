@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -17,30 +18,45 @@ import java.util.concurrent.TimeUnit;
 /**
  * A host bridge of its own for a test, standing in for a lab's {@code br0}: a Linux bridge named
  * {@code nvtbr<8 hex digits>} with the address {@code .1} of a free {@code 10.232.x.0/24}, and,
- * when asked, a {@code dnsmasq} serving DHCP on it alone (no DNS), as a lab's DHCP server would.
- * {@link #close()} stops that dnsmasq and deletes the bridge and the directory of its lease file.
+ * when asked, a {@code dnsmasq} serving DHCP on it alone (no DNS), as a lab's DHCP server would:
+ * on L0 itself, or, like a lab's, on another machine: a network namespace {@code nvtns<hex>}
+ * plugged into the bridge by a veth pair ({@code nvtv<hex>a} / {@code b}) with the address
+ * {@code .2}. {@link #close()} stops that dnsmasq and deletes the namespace, the veth pair, the
+ * bridge and the directory of the lease file.
  */
 final class TestBridge implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+    /** Where the bridge's DHCP server runs. */
+    enum Dhcp {
+        /** None: guests never get an address. */
+        NONE,
+        /** dnsmasq on L0, which then also puts each client into L0's ARP table as it answers it. */
+        ON_L0,
+        /** dnsmasq in a namespace of its own behind a veth pair: L0 learns nothing from DHCP. */
+        ELSEWHERE
+    }
+
     private final LocalHost local = new LocalHost();
     private final String name;
+    private final String tag;
     private final int subnet;
     private final Path dir;
     private Process dnsmasq;
 
-    private TestBridge(String name, int subnet, Path dir) {
-        this.name = name;
+    private TestBridge(String tag, int subnet, Path dir) {
+        this.tag = tag;
+        this.name = "nvtbr" + tag;
         this.subnet = subnet;
         this.dir = dir;
     }
 
     /**
-     * Creates the bridge, and a DHCP server on it when {@code withDhcp}; skips the calling test
+     * Creates the bridge, and its DHCP server where {@code dhcp} says; skips the calling test
      * when this machine cannot (not root, no dnsmasq).
      */
-    static TestBridge create(boolean withDhcp) throws Exception {
+    static TestBridge create(Dhcp dhcp) throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "creating a bridge needs root");
         assumeTrue(Files.isExecutable(Path.of("/usr/sbin/dnsmasq")),
                 "/usr/sbin/dnsmasq is missing: install dnsmasq-base (scripts/install-deps.sh)");
@@ -56,14 +72,27 @@ final class TestBridge implements AutoCloseable {
         if (subnet < 0) {
             throw new IllegalStateException("no free 10.232.x.0/24 for a test bridge");
         }
-        String name = "nvtbr" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-        TestBridge bridge = new TestBridge(name, subnet, Files.createTempDirectory("nvmx-test-bridge-"));
+        String tag = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        TestBridge bridge = new TestBridge(tag, subnet, Files.createTempDirectory("nvmx-test-bridge-"));
         try {
+            String name = bridge.name();
             run(local, Shell.command("ip", "link", "add", name, "type", "bridge") + " && "
                     + Shell.command("ip", "addr", "add", bridge.hostAddress() + "/24", "dev", name) + " && "
                     + Shell.command("ip", "link", "set", name, "up"));
-            if (withDhcp) {
-                bridge.startDnsmasq();
+            if (dhcp == Dhcp.ON_L0) {
+                bridge.startDnsmasq(List.of(), name, bridge.hostAddress());
+            } else if (dhcp == Dhcp.ELSEWHERE) {
+                String namespace = bridge.namespace();
+                run(local, Shell.command("ip", "netns", "add", namespace) + " && "
+                        + Shell.command("ip", "link", "add", bridge.veth("a"), "type", "veth", "peer", "name",
+                                bridge.veth("b")) + " && "
+                        + Shell.command("ip", "link", "set", bridge.veth("a"), "master", name, "up") + " && "
+                        + Shell.command("ip", "link", "set", bridge.veth("b"), "netns", namespace) + " && "
+                        + Shell.command("ip", "-n", namespace, "addr", "add", bridge.prefix() + "2/24", "dev",
+                                bridge.veth("b")) + " && "
+                        + Shell.command("ip", "-n", namespace, "link", "set", bridge.veth("b"), "up") + " && "
+                        + Shell.command("ip", "-n", namespace, "link", "set", "lo", "up"));
+                bridge.startDnsmasq(List.of("ip", "netns", "exec", namespace), bridge.veth("b"), bridge.prefix() + "2");
             }
             return bridge;
         } catch (Exception | AssertionError e) {
@@ -91,14 +120,25 @@ final class TestBridge implements AutoCloseable {
         return dir.resolve("leases");
     }
 
-    private void startDnsmasq() throws IOException, InterruptedException {
+    private String namespace() {
+        return "nvtns" + tag;
+    }
+
+    private String veth(String end) {
+        return "nvtv" + tag + end;
+    }
+
+    /** dnsmasq on {@code device}, run through {@code launcher} (e.g. {@code ip netns exec NS}, which execs it). */
+    private void startDnsmasq(List<String> launcher, String device, String address) throws IOException, InterruptedException {
         // In the foreground, so that this Process is dnsmasq itself and close() ends exactly it.
-        dnsmasq = new ProcessBuilder("/usr/sbin/dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
-                "--port=0", "--bind-interfaces", "--interface=" + name, "--except-interface=lo",
-                "--listen-address=" + hostAddress(),
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of("/usr/sbin/dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
+                "--port=0", "--bind-interfaces", "--interface=" + device, "--except-interface=lo",
+                "--listen-address=" + address,
                 "--dhcp-range=" + prefix() + "10," + prefix() + "99,255.255.255.0,10m",
                 "--dhcp-leasefile=" + leaseFile(), "--pid-file=" + dir.resolve("pid"), "--log-facility=-",
-                "--log-dhcp")
+                "--log-dhcp"));
+        dnsmasq = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("dnsmasq.log").toFile()).start();
         if (dnsmasq.waitFor(1, TimeUnit.SECONDS)) {
             throw new IllegalStateException("dnsmasq on " + name + " exited with " + dnsmasq.exitValue() + ":\n"
@@ -119,6 +159,12 @@ final class TestBridge implements AutoCloseable {
                 if (!dnsmasq.waitFor(10, TimeUnit.SECONDS)) {
                     dnsmasq.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
+            }
+            if (Files.exists(Path.of("/run/netns", namespace()))) {
+                run(local, Shell.command("ip", "netns", "del", namespace()));
+            }
+            if (exists(veth("a"))) {
+                run(local, Shell.command("ip", "link", "del", veth("a")));
             }
             if (exists(name)) {
                 run(local, Shell.command("ip", "link", "del", name));
