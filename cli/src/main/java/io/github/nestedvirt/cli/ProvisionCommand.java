@@ -49,14 +49,26 @@ final class ProvisionCommand implements Callable<Integer> {
                     + "them. Default: ${DEFAULT-VALUE}.")
     Duration expires;
 
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
+            description = "At most N guests are provisioned at once (1: one after the other). Default: ${DEFAULT-VALUE}.")
+    int parallel;
+
     @Option(names = "--json", description = "Print provisioned.json instead of one line per guest.")
     boolean json;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        if (parallel < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--parallel: must be at least 1, not " + parallel);
+        }
         LibvirtErrorOutput.silence();
         Topology topology = new TopologyReader().read(topologyFile);
-        Provisioner provisioner = new Provisioner(Provisioner.Settings.defaults().withLifetime(expires));
+        Provisioner provisioner = new Provisioner(Provisioner.Settings.defaults().withLifetime(expires)
+                .withParallelism(parallel));
         ProvisionedTopology provisioned;
         Lifecycle lifecycle = Lifecycle.open(runDir);
         try {

@@ -63,6 +63,14 @@ class NvmxProvisionTest {
     }
 
     @Test
+    void aParallelismBelowOneIsRefused() throws Exception {
+        NvmxCall call = NvmxCall.of("provision", "x.yaml", "--run-dir", temp.resolve("run").toString(), "--parallel", "0");
+        assertThat(call.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(call.err()).contains("--parallel: must be at least 1, not 0");
+        assertThat(temp.resolve("run")).doesNotExist();
+    }
+
+    @Test
     void aBadExpiryIsRefused() throws Exception {
         NvmxCall call = NvmxCall.of("provision", "x.yaml", "--run-dir", temp.toString(), "--expires", "soon");
         assertThat(call.exitCode()).isEqualTo(ExitCode.BAD_INPUT);

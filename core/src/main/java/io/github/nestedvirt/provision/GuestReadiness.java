@@ -15,9 +15,10 @@ import org.libvirt.Error;
 
 /**
  * Waits for a freshly started guest to become usable, in small steps that each have their own
- * timeout: an address from libvirt's DHCP leases, the SSH port open, an SSH login that runs a
- * command. A step that times out throws {@link GuestNotReadyException} carrying the last reason
- * seen and the tail of the guest's serial log, so a guest that never boots explains itself.
+ * timeout: an IPv4 address ({@link AddressDiscovery}: libvirt's DHCP leases, the guest agent or
+ * ARP), the SSH port open, an SSH login that runs a command. A step that times out throws
+ * {@link GuestNotReadyException} carrying the last reason seen and the tail of the guest's serial
+ * log, so a guest that never boots explains itself.
  */
 public final class GuestReadiness {
 
@@ -51,24 +52,28 @@ public final class GuestReadiness {
      */
     public Inet4Address leaseAddress(LibvirtDomain domain, Duration timeout)
             throws HostException, InterruptedException {
-        return until("IPv4 address in libvirt's DHCP leases", timeout, reason -> {
+        return address(domain, AddressDiscovery.lease(), timeout);
+    }
+
+    /**
+     * Polls {@code discovery} until the domain has an IPv4 address. Fails at once when the domain
+     * stops running, since it will then never get one.
+     */
+    public Inet4Address address(LibvirtDomain domain, AddressDiscovery discovery, Duration timeout)
+            throws HostException, InterruptedException {
+        return until(discovery.description(), timeout, reason -> {
             // libvirt refuses to read the addresses of a stopped domain, so the state comes first.
             if (!domain.isActive()) {
                 throw notReady("the domain stopped running before it got an address", null);
             }
-            Optional<Inet4Address> address;
             try {
-                address = domain.leaseAddress();
+                return discovery.attempt(domain, reason);
             } catch (LibvirtFailedException e) {
                 if (e.errorNumber() == Error.ErrorNumber.VIR_ERR_OPERATION_INVALID && !domain.isActive()) {
                     throw notReady("the domain stopped running before it got an address", e);
                 }
                 throw e;
             }
-            if (address.isEmpty()) {
-                reason.append("no lease yet");
-            }
-            return address;
         });
     }
 

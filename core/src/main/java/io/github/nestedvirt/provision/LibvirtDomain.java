@@ -1,11 +1,23 @@
 package io.github.nestedvirt.provision;
 
+import java.io.IOException;
+import java.io.StringReader;
 import java.net.Inet4Address;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathExpressionException;
+import javax.xml.xpath.XPathFactory;
 import org.libvirt.Domain;
 import org.libvirt.DomainInterface;
 import org.libvirt.LibvirtException;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
 
 /**
  * A libvirt domain (a guest) seen through a {@link LibvirtSession}. Errors name the session's
@@ -66,14 +78,54 @@ public final class LibvirtDomain implements AutoCloseable {
      * Only interfaces on a libvirt network ({@code <interface type='network'>}) have leases.
      */
     public Optional<Inet4Address> leaseAddress() throws LibvirtFailedException {
-        Collection<DomainInterface> interfaces = call("read interface addresses (lease source)",
-                d -> d.interfaceAddresses(Domain.InterfaceAddressesSource.VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE, 0));
+        return firstIpv4("lease", Domain.InterfaceAddressesSource.VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE);
+    }
+
+    /**
+     * The first IPv4 address the QEMU guest agent reports on an interface other than loopback.
+     * Fails (with libvirt's error) while no agent answers.
+     */
+    public Optional<Inet4Address> agentAddress() throws LibvirtFailedException {
+        return firstIpv4("guest agent", Domain.InterfaceAddressesSource.VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT);
+    }
+
+    /**
+     * The first IPv4 address that the host's ARP table holds for one of the guest's MAC
+     * addresses: what {@code virsh domifaddr --source arp} shows. Only there once the host and
+     * the guest have exchanged packets.
+     */
+    public Optional<Inet4Address> arpAddress() throws LibvirtFailedException {
+        return firstIpv4("ARP", Domain.InterfaceAddressesSource.VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP);
+    }
+
+    /** The MAC addresses of the guest's network interfaces, from its live XML. */
+    public List<String> macAddresses() throws LibvirtFailedException {
+        String xml = xml();
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            NodeList macs = (NodeList) XPathFactory.newInstance().newXPath().evaluate(
+                    "/domain/devices/interface/mac/@address",
+                    factory.newDocumentBuilder().parse(new InputSource(new StringReader(xml))), XPathConstants.NODESET);
+            List<String> addresses = new ArrayList<>();
+            for (int i = 0; i < macs.getLength(); i++) {
+                addresses.add(macs.item(i).getNodeValue());
+            }
+            return addresses;
+        } catch (ParserConfigurationException | SAXException | IOException | XPathExpressionException e) {
+            throw new IllegalStateException("libvirt returned domain XML of '" + name + "' that cannot be read", e);
+        }
+    }
+
+    private Optional<Inet4Address> firstIpv4(String sourceName, int source) throws LibvirtFailedException {
+        Collection<DomainInterface> interfaces = call("read interface addresses (" + sourceName + " source)",
+                d -> d.interfaceAddresses(source, 0));
         for (DomainInterface nic : interfaces) {
             if (nic.addrs == null) {
                 continue;
             }
             for (DomainInterface.InterfaceAddress address : nic.addrs) {
-                if (address.address instanceof Inet4Address ipv4) {
+                if (address.address instanceof Inet4Address ipv4 && !ipv4.isLoopbackAddress()) {
                     return Optional.of(ipv4);
                 }
             }

@@ -45,8 +45,9 @@ import org.libvirt.StorageVol;
  * {@code topology.json} before it exists, and the caller's lifecycle removes it again.
  *
  * <p>What this version cannot do is refused before anything is created, naming the field: L2
- * guests, bridged L1s (their address would need the guest agent or ARP), cloud-init seeds and a
- * remote L0. Several L1s are provisioned in parallel, each worker with its own libvirt connection
+ * guests and a remote L0. A bridged L1's address comes from its guest agent or L0's ARP table
+ * ({@link AddressDiscovery}); a cloud-init L1 gets a {@link SeedImage}, recorded like the rest.
+ * Several L1s are provisioned in parallel, each worker with its own libvirt connection
  * (libvirt keeps its last error per thread). The first failure stops the others and propagates;
  * the caller's lifecycle then tears everything down.
  */
@@ -56,12 +57,14 @@ public final class Provisioner {
     static final String LIBVIRT_QEMU_LOGS = "/var/log/libvirt/qemu/";
 
     private static final String LOCAL = new LocalHost().name();
+    /** How often a bridged guest's subnet is swept while L0's ARP table lacks it. */
+    private static final Duration ARP_SWEEP_INTERVAL = Duration.ofSeconds(2);
 
     /**
      * How long provisioning may take and how many guests come up at once.
      *
      * @param lifetime how long the guests are needed: the owner tag's expiry, after which a reaper may remove them
-     * @param leaseTimeout from start to an address in libvirt's DHCP leases
+     * @param leaseTimeout from start to an address (libvirt's DHCP leases, or a bridged guest's agent or ARP)
      * @param portTimeout from the address to an open SSH port
      * @param sshTimeout from the open port to a login that runs a command
      * @param pollInterval pause between two readiness attempts
@@ -127,13 +130,15 @@ public final class Provisioner {
                 problems.add(at + ".l2: provisioning L2 guests inside an L1 is not available yet;"
                         + " remove the l2 list to provision the L1s alone");
             }
-            if (!guest.network().isNetwork()) {
-                problems.add(at + ".network.bridge: finding the address of a bridged guest (guest agent or ARP)"
-                        + " is not implemented yet; attach it to a libvirt network, e.g. network: {network: default}");
+            if (!guest.network().isNetwork() && !Files.isDirectory(Path.of("/sys/class/net", guest.network().bridge()))) {
+                problems.add(at + ".network.bridge: there is no network device " + guest.network().bridge()
+                        + " on this host; create the bridge with the lab's network on it,"
+                        + " or attach the guest to a libvirt network, e.g. network: {network: default}");
             }
-            if (guest.keyInjection() == KeyInjection.CLOUD_INIT) {
-                problems.add(at + ".keyInjection: cloud-init seed images are not created yet; use keyInjection: image"
-                        + " with an image (or initramfs) that already authorizes the SSH key");
+            if (guest.keyInjection() == KeyInjection.CLOUD_INIT && !Files.isReadable(SeedImage.publicKeyFile(guest))) {
+                problems.add(at + ".ssh.publicKey: the cloud-init seed authorizes the public key "
+                        + SeedImage.publicKeyFile(guest) + ", which does not exist or cannot be read; write it with"
+                        + " ssh-keygen -y -f " + homePath(guest.ssh().identity()) + " > " + SeedImage.publicKeyFile(guest));
             }
             Path identity = homePath(guest.ssh().identity());
             if (!Files.isReadable(identity)) {
@@ -236,14 +241,17 @@ public final class Provisioner {
             // first, so that teardown, which goes newest first, removes them after the domain.
             lifecycle.create(Resource.file(LOCAL, guest.serialLog(), Level.L0), () -> null);
             lifecycle.create(Resource.file(LOCAL, LIBVIRT_QEMU_LOGS + name + ".log", Level.L0), () -> null);
-            String xml = DomainXml.of(guest, diskPath, null, owner);
+            String seedImage = guest.keyInjection() == KeyInjection.CLOUD_INIT
+                    ? SeedImage.create(guest, diskPath, lifecycle, LOCAL, progress) : null;
+            String xml = DomainXml.of(guest, diskPath, seedImage, owner);
             try (LibvirtDomain domain = lifecycle.create(Resource.domain(uri, name, Level.L1),
                     () -> session.define(xml))) {
                 domain.start();
                 progress.info(name + ": started, waiting for its address");
                 GuestReadiness readiness = new GuestReadiness(name, new SerialLog(Path.of(guest.serialLog())),
                         settings.pollInterval());
-                String address = readiness.leaseAddress(domain, settings.leaseTimeout()).getHostAddress();
+                String address = readiness.address(domain, AddressDiscovery.of(guest.network(), ARP_SWEEP_INTERVAL),
+                        settings.leaseTimeout()).getHostAddress();
                 progress.info(name + ": address " + address + ", waiting for SSH");
                 readiness.portOpen(address, guest.ssh().port(), settings.portTimeout());
                 ProvisionedGuest reached = guestAt(guest, address, 0);

@@ -55,6 +55,12 @@ public final class DomainXml {
         xml.open("console").attribute("type", "pty");
         xml.empty("target").attribute("type", "serial").attribute("port", 0);
         xml.close();
+        if (!guest.network().isNetwork() && guest.network().address().usesAgent()) {
+            // The QEMU guest agent's channel: libvirt asks the agent for a bridged guest's address.
+            xml.open("channel").attribute("type", "unix");
+            xml.empty("target").attribute("type", "virtio").attribute("name", "org.qemu.guest_agent.0");
+            xml.close();
+        }
         xml.open("rng").attribute("model", "virtio");
         xml.open("backend").attribute("model", "random").value("/dev/urandom").close();
         xml.close();

@@ -138,6 +138,10 @@ final class TopologyValidator {
         } else if (network.network() != null && !OBJECT_NAME.matcher(network.network()).matches()) {
             problem(with(at, "network"), "'" + network.network() + "' is not a usable libvirt network name");
         }
+        if (network.network() != null && network.address() != null) {
+            problem(with(at, "address"), "only a bridged guest needs an address source; on libvirt network "
+                    + network.network() + " its DHCP leases tell the address, remove address");
+        }
     }
 
     private void cpu(CpuSpec cpu, List<Object> at) {

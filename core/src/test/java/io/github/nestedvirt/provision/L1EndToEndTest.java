@@ -57,7 +57,8 @@ class L1EndToEndTest {
     /** Test domains are {@code nvmx-test-<pid of the JVM>-<random>}, so stale ones can be told apart. */
     static final String PREFIX = "nvmx-test-";
     private static final Pattern TEST_DOMAIN = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-[0-9a-f]+(-\\d)?");
-    private static final Progress PRINT = new Progress() {
+    /** Prints the provisioner's steps into the test's output. */
+    static final Progress PRINT = new Progress() {
         @Override
         public void run(String task, int index, int planned, int cap, Duration elapsed) {
         }
@@ -273,8 +274,9 @@ class L1EndToEndTest {
         assertThat(session.find(name)).isEmpty();
     }
 
-    private void assertNothingLeft(List<String> names) throws Exception {
-        List<String> volumes = session.call("list volumes of pool " + POOL, c -> {
+    /** The volumes of pool {@value #POOL}, as they are now (the pool refreshed first). */
+    static List<String> volumes(LibvirtSession session) throws Exception {
+        return session.call("list volumes of pool " + POOL, c -> {
             StoragePool pool = c.storagePoolLookupByName(POOL);
             try {
                 pool.refresh(0);
@@ -283,6 +285,10 @@ class L1EndToEndTest {
                 pool.free();
             }
         });
+    }
+
+    private void assertNothingLeft(List<String> names) throws Exception {
+        List<String> volumes = volumes(session);
         List<Resource> recorded = TopologyRecord.read(runDir).resources();
         assertThat(recorded).hasSize(4 * names.size()).allSatisfy(r ->
                 assertThat(r.state()).isEqualTo(Resource.State.REMOVED));

@@ -74,6 +74,7 @@ class ProvisionerTest {
                   - name: bridged
                     domainType: qemu
                     allowTcg: true
+                    network: {bridge: nvmx-no-br}
                     ssh: {identity: /nonexistent/key}
                     l2:
                       - name: inner
@@ -84,10 +85,10 @@ class ProvisionerTest {
             assertThatThrownBy(() -> new Provisioner(QUICK).provision(topology, lifecycle, Progress.NONE))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("l1[0].l2: provisioning L2 guests inside an L1 is not available yet")
-                    .hasMessageContaining("l1[0].network.bridge: finding the address of a bridged guest (guest agent"
-                            + " or ARP) is not implemented yet")
-                    .hasMessageContaining("l1[0].keyInjection: cloud-init seed images are not created yet")
-                    .hasMessageContaining("l1[0].ssh.identity: /nonexistent/key does not exist");
+                    .hasMessageContaining("l1[0].ssh.publicKey: the cloud-init seed authorizes the public key"
+                            + " /nonexistent/key.pub, which does not exist or cannot be read")
+                    .hasMessageContaining("l1[0].ssh.identity: /nonexistent/key does not exist")
+                    .hasMessageContaining("l1[0].network.bridge: there is no network device nvmx-no-br on this host");
         }
         assertThat(TopologyRecord.read(runDir).resources()).isEmpty();
     }

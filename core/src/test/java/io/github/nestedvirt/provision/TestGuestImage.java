@@ -38,7 +38,11 @@ public final class TestGuestImage {
             "virtio_pci_legacy_dev", "virtio_pci", "failover", "net_failover", "virtio_net");
 
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
+    /** The port name libvirt gives the QEMU guest agent's virtio channel. */
+    static final String AGENT_PORT = "org.qemu.guest_agent.0";
+
     private static TestGuestImage built;
+    private static TestGuestImage builtWithAgent;
 
     private final Path kernel;
     private final Path initrd;
@@ -66,9 +70,23 @@ public final class TestGuestImage {
     /** The image of this JVM, built on first use; skips the calling test when a tool is missing. */
     public static synchronized TestGuestImage get() throws Exception {
         if (built == null) {
-            built = build();
+            built = build(false);
         }
         return built;
+    }
+
+    /**
+     * The same image with the QEMU guest agent ({@code qemu-ga} from the host's qemu-guest-agent
+     * package, and the {@code virtio_console} module), started on the port {@link #AGENT_PORT}
+     * when the domain has that channel; built on first use.
+     */
+    public static synchronized TestGuestImage withGuestAgent() throws Exception {
+        if (builtWithAgent == null) {
+            assumeTrue(Files.isExecutable(Path.of("/usr/sbin/qemu-ga")),
+                    "/usr/sbin/qemu-ga is missing: install qemu-guest-agent (scripts/install-deps.sh)");
+            builtWithAgent = build(true);
+        }
+        return builtWithAgent;
     }
 
     /** The kernel image, e.g. {@code /boot/vmlinuz-6.1.0-56-amd64} (used in place). */
@@ -107,7 +125,7 @@ public final class TestGuestImage {
         return file;
     }
 
-    private static TestGuestImage build() throws Exception {
+    private static TestGuestImage build(boolean agent) throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")),
                 "the test L1 image copies root-only files (kernel, modules) and boots under qemu:///system: run as root");
         for (String tool : List.of("/bin/busybox", "/usr/sbin/dropbear", "/usr/bin/dropbearkey", "/usr/bin/ssh-keygen",
@@ -131,13 +149,21 @@ public final class TestGuestImage {
             Files.createDirectories(root.resolve(sub));
         }
         Files.copy(Path.of("/bin/busybox"), root.resolve("bin/busybox"));
-        Files.copy(Path.of("/usr/sbin/dropbear"), root.resolve("usr/sbin/dropbear"));
-        for (Path library : sharedLibraries(local, "/usr/sbin/dropbear")) {
-            Path target = root.resolve(library.toString().substring(1));
-            Files.createDirectories(target.getParent());
-            Files.copy(library, target); // follows symlinks: the library's real content under the name ld.so asks for
+        for (String binary : agent ? List.of("/usr/sbin/dropbear", "/usr/sbin/qemu-ga") : List.of("/usr/sbin/dropbear")) {
+            Files.copy(Path.of(binary), root.resolve(binary.substring(1)));
+            for (Path library : sharedLibraries(local, binary)) {
+                Path target = root.resolve(library.toString().substring(1));
+                Files.createDirectories(target.getParent());
+                if (!Files.exists(target)) {
+                    Files.copy(library, target); // follows symlinks: the library's real content under the name ld.so asks for
+                }
+            }
         }
-        for (String module : MODULES) {
+        List<String> moduleNames = new ArrayList<>(MODULES);
+        if (agent) {
+            moduleNames.add("virtio_console");
+        }
+        for (String module : moduleNames) {
             copyModule(local, modules, module, root.resolve("modules/" + module + ".ko"));
         }
 
@@ -157,7 +183,7 @@ public final class TestGuestImage {
         Files.writeString(root.resolve("etc/group"), "root:x:0:\n");
         Files.writeString(root.resolve("etc/shells"), "/bin/sh\n");
         writeExecutable(root.resolve("etc/udhcpc.script"), UDHCPC_SCRIPT);
-        writeExecutable(root.resolve("init"), INIT);
+        writeExecutable(root.resolve("init"), init(moduleNames, agent ? START_AGENT : ""));
         // dropbear refuses keys in a directory others may write to.
         Files.setPosixFilePermissions(root.resolve("root"), PosixFilePermissions.fromString("rwx------"));
         Files.setPosixFilePermissions(root.resolve("root/.ssh"), PosixFilePermissions.fromString("rwx------"));
@@ -258,6 +284,19 @@ public final class TestGuestImage {
             exit 0
             """;
 
+    /** Starts qemu-ga on the virtio port libvirt named for it, if the domain has one. */
+    private static final String START_AGENT = """
+            for port in /sys/class/virtio-ports/*; do
+              if [ "$(cat "$port/name" 2>/dev/null)" = %s ]; then
+                /usr/sbin/qemu-ga -d -m virtio-serial -p "/dev/${port##*/}" || echo "nvmx-l1: qemu-ga failed"
+              fi
+            done
+            """.formatted(AGENT_PORT);
+
+    private static String init(List<String> modules, String extra) {
+        return INIT.formatted(String.join(" ", modules), extra, READY_LINE);
+    }
+
     private static final String INIT = """
             #!/bin/busybox sh
             /bin/busybox --install -s /bin
@@ -273,8 +312,9 @@ public final class TestGuestImage {
             ip link set lo up
             # waits for the first lease (up to 60 tries), then keeps renewing it in the background
             udhcpc -i eth0 -s /etc/udhcpc.script -t 60 -T 1 -b
+            %s
             /usr/sbin/dropbear -r /etc/dropbear/dropbear_ed25519_host_key -s -p 22
             echo "%s $(ip -4 -o addr show dev eth0)"
             while true; do sleep 3600; done
-            """.formatted(String.join(" ", MODULES), READY_LINE);
+            """;
 }

@@ -27,6 +27,14 @@ public final class TestTopology {
 
     /** The same topology as YAML text, e.g. for a file given to {@code nvmx provision}. */
     public static String yaml(List<String> names, TestGuestImage image, String extraCmdline, Path dir) {
+        return yaml(names, image, extraCmdline, dir, "{network: default}");
+    }
+
+    /**
+     * The same with another {@code network} value, as YAML flow text, e.g.
+     * {@code {bridge: nvtbr1a2b, address: arp}}.
+     */
+    public static String yaml(List<String> names, TestGuestImage image, String extraCmdline, Path dir, String network) {
         StringBuilder yaml = new StringBuilder("l0:\n  uri: qemu:///system\nl1:\n");
         for (String name : names) {
             yaml.append("""
@@ -35,7 +43,7 @@ public final class TestTopology {
                         memory: 384M
                         domainType: qemu
                         allowTcg: true
-                        network: {network: default}
+                        network: %s
                         disk: {format: qcow2, preallocation: metadata, size: 64M, pool: default}
                         keyInjection: image
                         boot:
@@ -47,7 +55,7 @@ public final class TestTopology {
                           identity: %s
                           knownHosts: %s
                           acceptNewHostKey: true
-                    """.formatted(name, image.kernel(), image.initrd(), extraCmdline,
+                    """.formatted(name, network, image.kernel(), image.initrd(), extraCmdline,
                     dir.resolve(name + "-serial.log"), image.clientKey(), dir.resolve("known_hosts")));
         }
         return yaml.toString();

@@ -65,6 +65,12 @@ class TopologyReaderTest {
         assertThat(tcgL1.network()).isEqualTo(NetworkAttachment.network("default"));
         assertThat(tcgL1.boot().cmdline()).isEqualTo("quiet console=tty0 console=ttyS0,115200");
         assertThat(tcgL1.keyInjection()).isEqualTo(KeyInjection.IMAGE);
+
+        Topology bridged = reader.read(Path.of("../plans/topology-bridged-tcg.yaml"));
+        assertThat(bridged.l1()).hasSize(2).allSatisfy(guest -> {
+            assertThat(guest.network()).isEqualTo(NetworkAttachment.bridge("br0", AddressSource.ARP));
+            assertThat(guest.keyInjection()).isEqualTo(KeyInjection.CLOUD_INIT);
+        });
     }
 
     @Test
@@ -177,6 +183,33 @@ class TopologyReaderTest {
                     network: {bridge: br0, network: default}
                 """, "f.yaml"))
                 .hasMessageContaining("l1[0].network: give either bridge or network, not both");
+    }
+
+    @Test
+    void aBridgedGuestsAddressSourceIsAutoUnlessGivenAndOnlyForABridge() throws Exception {
+        Topology topology = reader.read("""
+                l1:
+                  - name: a
+                  - name: b
+                    network: {bridge: br1, address: arp}
+                  - name: c
+                    network: {bridge: br1, address: agent}
+                """, "f.yaml");
+        assertThat(topology.l1()).extracting(guest -> guest.network().address())
+                .containsExactly(AddressSource.AUTO, AddressSource.ARP, AddressSource.AGENT);
+        assertThatThrownBy(() -> reader.read("""
+                l1:
+                  - name: l1
+                    network: {network: default, address: arp}
+                """, "f.yaml"))
+                .hasMessageContaining("l1[0].network.address: only a bridged guest needs an address source");
+        assertThatThrownBy(() -> reader.read("""
+                l1:
+                  - name: l1
+                    network: {bridge: br0, address: dhcp}
+                """, "f.yaml"))
+                .hasMessageStartingWith("f.yaml:3:")
+                .hasMessageContaining("l1[0].network.address: 'dhcp' is not a valid AddressSource; allowed: [auto, agent, arp]");
     }
 
     @Test
