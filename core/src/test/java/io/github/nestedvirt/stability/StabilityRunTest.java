@@ -52,7 +52,7 @@ class StabilityRunTest {
             GuestStability stuck = report.guests().get(1);
             assertThat(stuck.healthy()).isFalse();
             assertThat(stuck.probesFailed()).isEqualTo(2);
-            assertThat(stuck.firstFailure().secondsIntoRun()).isZero();
+            assertThat(stuck.firstFailure().secondsIntoRun()).as("the first round failed").isLessThan(1.0);
             assertThat(stuck.firstFailure().reason()).isEqualTo("no answer within 1 s");
             // healthySeconds: the fast guest for the whole run (its last round may start late), the slow one never
             double[] healthySeconds = report.measurements().get(0).values();
