@@ -107,6 +107,7 @@ final class ExecCommand implements Callable<Integer> {
             case NOT_PROVISIONED -> ExitCode.HOST_UNREACHABLE;
             case PREFLIGHT_FAILED -> ExitCode.PREFLIGHT_FAILED;
             case CLEANUP_INCOMPLETE -> ExitCode.CLEANUP_INCOMPLETE;
+            case NOT_SUPPORTED -> ExitCode.NOT_SUPPORTED;
             case INTERRUPTED -> ExitCode.INTERRUPTED;
         };
     }
