@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 @Command(name = "exec", mixinStandardHelpOptions = true,
         description = {"Runs the step requested in DIR/spec.json ({\"step\": NAME, \"arguments\": {...}}, the names and "
                 + "parameters of the Pipeline steps) and reports through DIR: pid, log.txt (everything it says), "
-                + "events.jsonl (progress, one JSON object per line), result.json and, last, exit (the exit code).",
+                + "events.jsonl (progress, one JSON object per line), result.json and, last, exit (the exit code); "
+                + "nestedKvmUnitTests also writes junit.xml (every test's outcome, for Jenkins' junit step).",
             "This is what the Jenkins steps start on an agent, detached; watch it with 'nvmx attach DIR'. "
                 + "Benchmarks run on this machine (L0) or, with the argument 'topology' (or the environment "
                 + "variable NVMX_TOPOLOGY), on a guest provisioned by an earlier nestedProvision in that directory.",
@@ -107,6 +108,7 @@ final class ExecCommand implements Callable<Integer> {
             case NOT_PROVISIONED -> ExitCode.HOST_UNREACHABLE;
             case PREFLIGHT_FAILED -> ExitCode.PREFLIGHT_FAILED;
             case CLEANUP_INCOMPLETE -> ExitCode.CLEANUP_INCOMPLETE;
+            case NOT_SUPPORTED -> ExitCode.NOT_SUPPORTED;
             case INTERRUPTED -> ExitCode.INTERRUPTED;
         };
     }

@@ -38,11 +38,8 @@ class NvmxExecL1Test {
 
     @Test
     void aProvisionedL1IsMeasuredByALaterStepAndTornDownByAnother() throws Exception {
-        TestGuestImage image = NvmxProvisionTest.realGuestImage(temp);
         String name = NvmxProvisionTest.guestName();
-        Path topologyFile = Files.writeString(temp.resolve("lab.yaml"), TestTopology.yaml(List.of(name), image, "", temp));
-        RunDirectory topology = RunDirectory.create(temp.resolve(name));
-        topology.writeRequest(new StepRequest("nestedProvision", Map.of("file", topologyFile.toString(), "expiresHours", 1)));
+        RunDirectory topology = provisionRequest(temp, name);
         try {
             NvmxCall provision = NvmxCall.of("exec", "--run-dir", topology.path().toString());
             assertThat(provision.exitCode()).as(Files.readString(topology.logFile())).isEqualTo(ExitCode.OK);
@@ -84,6 +81,15 @@ class NvmxExecL1Test {
         try (LibvirtSession libvirt = LibvirtSession.open("qemu:///system")) {
             assertThat(libvirt.find(name)).isEmpty();
         }
+    }
+
+    /** A run directory in {@code temp} that asks for the test L1 {@code name}, for an hour. */
+    static RunDirectory provisionRequest(Path temp, String name) throws Exception {
+        TestGuestImage image = NvmxProvisionTest.realGuestImage(temp);
+        Path topologyFile = Files.writeString(temp.resolve("lab.yaml"), TestTopology.yaml(List.of(name), image, "", temp));
+        RunDirectory topology = RunDirectory.create(temp.resolve(name));
+        topology.writeRequest(new StepRequest("nestedProvision", Map.of("file", topologyFile.toString(), "expiresHours", 1)));
+        return topology;
     }
 
     @Test

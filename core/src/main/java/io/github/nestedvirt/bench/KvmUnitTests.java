@@ -2,6 +2,7 @@ package io.github.nestedvirt.bench;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.github.nestedvirt.facts.KvmProbe;
 import io.github.nestedvirt.facts.KvmStatus;
 import io.github.nestedvirt.host.CommandResult;
@@ -93,12 +94,24 @@ public final class KvmUnitTests {
 
         /** The keys of a plan entry (and of {@code nvmx bench kvm-unit-tests}); all but {@code source} are optional. */
         @JsonCreator
-        public static Parameters fromPlan(@JsonProperty(value = "source", required = true) String source,
-                @JsonProperty("workDir") String workDir, @JsonProperty("groups") List<String> groups,
-                @JsonProperty("tap") Boolean tap, @JsonProperty("accel") String accel,
-                @JsonProperty("testTimeoutSeconds") Integer testTimeoutSeconds,
-                @JsonProperty("buildTimeoutMinutes") Integer buildTimeoutMinutes,
-                @JsonProperty("timeoutMinutes") Integer timeoutMinutes) {
+        public static Parameters fromPlan(
+                @JsonProperty(value = "source", required = true) @JsonPropertyDescription("Where the suite is, on "
+                        + "the measured host: a git URL, a tarball path or http(s) URL, or the suite's directory "
+                        + "(copied, never changed).") String source,
+                @JsonProperty("workDir") @JsonPropertyDescription("Directory on the host for the copy, the build "
+                        + "and the logs. Default: /var/tmp/nvmx-kvm-unit-tests.") String workDir,
+                @JsonProperty("groups") @JsonPropertyDescription("run_tests.sh groups, e.g. [vmx]. Default: every "
+                        + "test.") List<String> groups,
+                @JsonProperty("tap") @JsonPropertyDescription("Ask the runner for TAP output (-t), which older "
+                        + "runners do not know. Default: true.") Boolean tap,
+                @JsonProperty("accel") @JsonPropertyDescription("kvm, or tcg where KVM does not work (the vmx tests "
+                        + "then test QEMU's emulation, not nesting). Default: kvm.") String accel,
+                @JsonProperty("testTimeoutSeconds") @JsonPropertyDescription("The runner's TIMEOUT per test. "
+                        + "Default: 90.") Integer testTimeoutSeconds,
+                @JsonProperty("buildTimeoutMinutes") @JsonPropertyDescription("How long getting the suite, "
+                        + "configure and make may take. Default: 30.") Integer buildTimeoutMinutes,
+                @JsonProperty("timeoutMinutes") @JsonPropertyDescription("How long the whole run may take. "
+                        + "Default: 120.") Integer timeoutMinutes) {
             return new Parameters(source, workDir == null ? "/var/tmp/nvmx-kvm-unit-tests" : workDir, groups,
                     tap == null || tap, accel == null ? "kvm" : accel,
                     testTimeoutSeconds == null ? 90 : testTimeoutSeconds,

@@ -1,5 +1,8 @@
 package io.github.nestedvirt.migration;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
@@ -34,6 +37,56 @@ public final class MigrationBenchmark {
     @FunctionalInterface
     public interface GuestLogin {
         Host login(String guest) throws HostException;
+    }
+
+    /**
+     * Where a guest of a run goes and how often: the keys of the {@code nestedMigrate} step (the
+     * guest itself comes from the step's topology).
+     *
+     * @param destinationUri the libvirt URI of the other L0
+     * @param storage how the guest's disks get there
+     * @param migrateUri where the source's QEMU sends the memory, or null for the destination's host name
+     * @param roundTrips there and back this many times; 0 migrates once, one way
+     */
+    public record Parameters(String destinationUri, MigrationRoute.Storage storage, String migrateUri,
+            int roundTrips) {
+
+        public Parameters {
+            if (destinationUri == null || destinationUri.isBlank()) {
+                throw new IllegalArgumentException("destinationUri: give the other L0's libvirt URI, e.g. "
+                        + "qemu+ssh://root@l0b/system");
+            }
+            if (storage == null) {
+                throw new IllegalArgumentException("storage: give SHARED, SHARED_UNCHECKED or COPY");
+            }
+            if (roundTrips < 0) {
+                throw new IllegalArgumentException("roundTrips: " + roundTrips + " is negative; give 0 (one way) "
+                        + "or more");
+            }
+        }
+
+        @JsonCreator
+        public static Parameters fromStep(
+                @JsonProperty(value = "destinationUri", required = true) @JsonPropertyDescription("The libvirt URI "
+                        + "of the L0 the guest moves to, e.g. qemu+ssh://root@l0b/system.") String destinationUri,
+                @JsonProperty("storage") @JsonPropertyDescription("How the guest's disks get there: SHARED (both "
+                        + "L0s see them on storage libvirt knows to be shared), SHARED_UNCHECKED (shared, but "
+                        + "libvirt cannot tell: its check is skipped) or COPY (copied while the guest runs; the "
+                        + "destination needs a pool at the same path). Default: SHARED.")
+                        MigrationRoute.Storage storage,
+                @JsonProperty("migrateUri") @JsonPropertyDescription("Where the source's QEMU sends the memory, "
+                        + "e.g. tcp://10.0.0.2. Default: the destination's host name.") String migrateUri,
+                @JsonProperty("roundTrips") @JsonPropertyDescription("Go there and back this many times (every "
+                        + "leg is recorded; the guest ends where it started). Default: 0, one way.")
+                        Integer roundTrips) {
+            return new Parameters(destinationUri, storage == null ? MigrationRoute.Storage.SHARED : storage,
+                    migrateUri, roundTrips == null ? 0 : roundTrips);
+        }
+
+        /** The route of a guest of a run, from where its record last saw it. */
+        public MigrationRoute route(TopologyRecord record, String guest) {
+            return MigrationRoute.fromRecord(record, guest, destinationUri, storage, migrateUri);
+        }
     }
 
     /**

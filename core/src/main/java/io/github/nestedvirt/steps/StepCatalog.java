@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import io.github.nestedvirt.bench.GuestfishLaunch;
 import io.github.nestedvirt.bench.IoScan;
 import io.github.nestedvirt.bench.KernelBuild;
+import io.github.nestedvirt.bench.KvmUnitTests;
 import io.github.nestedvirt.bench.NetworkThroughput;
+import io.github.nestedvirt.migration.MigrationBenchmark;
 import io.github.nestedvirt.plan.PlanException;
 import io.github.nestedvirt.plan.StrictYaml;
 import io.github.nestedvirt.result.Level;
@@ -43,20 +45,19 @@ public final class StepCatalog {
     private static final Map<String, Step> STEPS = new LinkedHashMap<>();
 
     static {
-        add(new Step("nestedPreflight", List.of("topology", "level", "guest"), List.of(PreflightParameters.class), null));
-        add(new Step("nestedProvision", List.of(), List.of(ProvisionParameters.class, Topology.class), null));
-        add(new Step("nestedTeardown", List.of("topology"), List.of(), null));
-        add(new Step("nestedTopology", List.of(), List.of(ProvisionParameters.class, Topology.class), null));
-        add(new Step("nestedKernelBuild", ALL_TARGET_KEYS, List.of(KernelBuild.Parameters.class), null));
-        add(new Step("nestedGuestfish", ALL_TARGET_KEYS, List.of(GuestfishLaunch.Parameters.class), null));
-        add(new Step("nestedKvmUnitTests", ALL_TARGET_KEYS, List.of(),
-                "kvm-unit-tests in a guest are not available in this engine version; "
-                        + "run them by hand and load the log with 'nvmx import'"));
-        add(new Step("nestedIoBench", ALL_TARGET_KEYS, List.of(IoScan.Parameters.class), null));
-        add(new Step("nestedNetperf", ALL_TARGET_KEYS, List.of(NetworkThroughput.Parameters.class), null));
-        add(new Step("nestedMigrate", ALL_TARGET_KEYS, List.of(),
-                "live migration of an L1 is not available in this engine version"));
-        add(new Step("nestedStress", ALL_TARGET_KEYS, List.of(StabilityRun.Parameters.class), null));
+        add(new Step("nestedPreflight", List.of("topology", "level", "guest"), List.of(PreflightParameters.class)));
+        add(new Step("nestedProvision", List.of(), List.of(ProvisionParameters.class, Topology.class)));
+        add(new Step("nestedTeardown", List.of("topology"), List.of()));
+        add(new Step("nestedTopology", List.of(), List.of(ProvisionParameters.class, Topology.class)));
+        add(new Step("nestedKernelBuild", ALL_TARGET_KEYS, List.of(KernelBuild.Parameters.class)));
+        add(new Step("nestedGuestfish", ALL_TARGET_KEYS, List.of(GuestfishLaunch.Parameters.class)));
+        add(new Step("nestedKvmUnitTests", ALL_TARGET_KEYS, List.of(KvmUnitTests.Parameters.class)));
+        add(new Step("nestedIoBench", ALL_TARGET_KEYS, List.of(IoScan.Parameters.class)));
+        add(new Step("nestedNetperf", ALL_TARGET_KEYS, List.of(NetworkThroughput.Parameters.class)));
+        // always an L1 of the topology: no level
+        add(new Step("nestedMigrate", List.of("topology", "guest", "resultsId"),
+                List.of(MigrationBenchmark.Parameters.class)));
+        add(new Step("nestedStress", ALL_TARGET_KEYS, List.of(StabilityRun.Parameters.class)));
     }
 
     private StepCatalog() {
@@ -69,11 +70,6 @@ public final class StepCatalog {
     /** Every step, in the order of the test plan. */
     public static List<String> stepNames() {
         return List.copyOf(STEPS.keySet());
-    }
-
-    /** Whether this engine version can run the step (some are announced before they are implemented). */
-    public static boolean available(String step) {
-        return step(step).unavailable() == null;
     }
 
     /** The step's parameters: its own spec's keys first, then the target keys it takes. */
@@ -91,7 +87,8 @@ public final class StepCatalog {
                 .collect(Collectors.toMap(StepParameter::name, p -> p));
         for (String key : entry.targetKeys()) {
             StepParameter target = targets.get(key);
-            boolean required = step.equals("nestedTeardown") || step.equals("nestedStress") && key.equals("topology");
+            boolean required = step.equals("nestedTeardown")
+                    || (step.equals("nestedStress") || step.equals("nestedMigrate")) && key.equals("topology");
             parameters.add(new StepParameter(key, target.type(), required, target.help()));
         }
         return parameters;
@@ -117,9 +114,6 @@ public final class StepCatalog {
      */
     public static BoundStep bindStep(String step, Map<String, Object> arguments, Path workspace) {
         Step entry = step(step);
-        if (entry.unavailable() != null) {
-            throw new StepArgumentException(step, "", entry.unavailable());
-        }
         Map<String, Object> given = arguments == null ? Map.of() : arguments;
         List<StepParameter> known = parameters(step);
         Set<String> names = known.stream().map(StepParameter::name).collect(Collectors.toSet());
@@ -275,8 +269,7 @@ public final class StepCatalog {
     /**
      * @param targetKeys which of the target keys the step takes
      * @param sources the spec records whose keys the step takes
-     * @param unavailable why this engine version cannot run the step, or null
      */
-    private record Step(String name, List<String> targetKeys, List<Class<?>> sources, String unavailable) {
+    private record Step(String name, List<String> targetKeys, List<Class<?>> sources) {
     }
 }

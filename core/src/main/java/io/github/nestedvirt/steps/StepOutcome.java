@@ -10,6 +10,8 @@ public enum StepOutcome {
     NOT_PROVISIONED,
     /** Preflight found a problem that makes results meaningless. */
     PREFLIGHT_FAILED,
+    /** libvirt or QEMU refused: these hosts cannot do it (e.g. migrate an L1 that runs an L2). */
+    NOT_SUPPORTED,
     /** A teardown could not remove everything. */
     CLEANUP_INCOMPLETE,
     /** Stopped (SIGTERM); what was measured is kept, what was created is removed. */

@@ -3,43 +3,62 @@ package io.github.nestedvirt.steps;
 import io.github.nestedvirt.bench.GuestfishLaunch;
 import io.github.nestedvirt.bench.IoScan;
 import io.github.nestedvirt.bench.KernelBuild;
+import io.github.nestedvirt.bench.KvmUnitTests;
 import io.github.nestedvirt.bench.NetworkThroughput;
 import io.github.nestedvirt.facts.KvmParameters;
 import io.github.nestedvirt.facts.Preflight;
 import io.github.nestedvirt.facts.PreflightReport;
 import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.host.HostKeyPolicy;
+import io.github.nestedvirt.host.SshHost;
 import io.github.nestedvirt.kvm.KvmModuleReload;
 import io.github.nestedvirt.kvm.RunningGuests;
 import io.github.nestedvirt.lifecycle.Lifecycle;
 import io.github.nestedvirt.lifecycle.Teardown;
 import io.github.nestedvirt.lifecycle.TeardownReport;
 import io.github.nestedvirt.lifecycle.TopologyRecord;
+import io.github.nestedvirt.migration.LiveMigration;
+import io.github.nestedvirt.migration.MigrationBenchmark;
+import io.github.nestedvirt.migration.MigrationRefusedException;
+import io.github.nestedvirt.migration.MigrationRoute;
 import io.github.nestedvirt.plan.BenchmarkSpec;
 import io.github.nestedvirt.plan.GuestfishSpec;
 import io.github.nestedvirt.plan.HostSpec;
 import io.github.nestedvirt.plan.Hosts;
 import io.github.nestedvirt.plan.IoScanSpec;
 import io.github.nestedvirt.plan.KernelBuildSpec;
+import io.github.nestedvirt.plan.KvmUnitTestsSpec;
 import io.github.nestedvirt.plan.NetworkSpec;
 import io.github.nestedvirt.plan.Plan;
 import io.github.nestedvirt.plan.PlanRunner;
 import io.github.nestedvirt.plan.RunOutcome;
 import io.github.nestedvirt.plan.SshSpec;
 import io.github.nestedvirt.plan.StabilitySpec;
+import io.github.nestedvirt.provision.LibvirtFailedException;
 import io.github.nestedvirt.provision.ProvisionedGuest;
 import io.github.nestedvirt.provision.ProvisionedTopology;
 import io.github.nestedvirt.provision.Provisioner;
 import io.github.nestedvirt.result.Level;
+import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.ResultJson;
+import io.github.nestedvirt.result.ResultStore;
+import io.github.nestedvirt.result.Run;
+import io.github.nestedvirt.result.RunId;
+import io.github.nestedvirt.result.RunText;
 import io.github.nestedvirt.rundir.EngineLog;
 import io.github.nestedvirt.rundir.RunDirectory;
 import io.github.nestedvirt.stability.StabilityRun;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Runs one bound step in a run directory: preflight, provisioning (the guests stay up and are
@@ -66,6 +85,7 @@ public final class StepRunner {
             case "nestedPreflight" -> preflight(step);
             case "nestedProvision", "nestedTopology" -> provision((ProvisionSpec) step.parameters());
             case "nestedTeardown" -> teardown(step.target());
+            case "nestedMigrate" -> migrate(step);
             default -> benchmark(step);
         };
     }
@@ -151,6 +171,8 @@ public final class StepRunner {
             spec = new IoScanSpec(id, io);
         } else if (parameters instanceof NetworkThroughput.Parameters net) {
             spec = new NetworkSpec(L0, id, net); // the server on L0, the client on the measured level
+        } else if (parameters instanceof KvmUnitTests.Parameters kut) {
+            spec = new KvmUnitTestsSpec(id, kut);
         } else if (parameters instanceof StabilityRun.Parameters stability) {
             spec = new StabilitySpec(watched(step.target(), hosts), stability);
         } else {
@@ -159,6 +181,9 @@ public final class StepRunner {
         Plan plan = new Plan(step.resultsId(), step.step() + " in " + dir.path(), null, hosts, List.of(spec), null, null);
         RunOutcome outcome = new PlanRunner(dir.path().resolve("results"), log).run(plan);
         dir.writeResult(ResultJson.write(outcome.run()));
+        if (spec instanceof KvmUnitTestsSpec) {
+            keepJUnit(outcome.run());
+        }
         outcome.run().failures().forEach(failure -> log.info("Failed: " + failure));
         if (outcome.interrupted()) {
             return StepOutcome.INTERRUPTED;
@@ -166,8 +191,76 @@ public final class StepRunner {
         return outcome.run().failures().isEmpty() ? StepOutcome.OK : StepOutcome.BENCHMARK_FAILED;
     }
 
+    /**
+     * The suite's JUnit XML where the caller finds it ({@link RunDirectory#junitFile()}): the step runs
+     * the suite once, so its run holds at most one file; none when the suite could not run.
+     */
+    private void keepJUnit(Run run) throws IOException {
+        Path junit = dir.path().resolve("results").resolve(run.id()).resolve("junit");
+        if (!Files.isDirectory(junit)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(junit)) {
+            Optional<Path> file = files.filter(f -> f.toString().endsWith(".xml")).findFirst();
+            if (file.isPresent()) {
+                Files.copy(file.get(), dir.junitFile(), StandardCopyOption.REPLACE_EXISTING);
+                log.info("JUnit XML of the suite in " + dir.junitFile());
+            }
+        }
+    }
+
+    /**
+     * Live-migrates an L1 of the topology (with the L2s it runs) to another L0, measured; the
+     * topology's record follows the guest, so that teardown finds it there.
+     */
+    private StepOutcome migrate(BoundStep step) throws Exception {
+        MigrationBenchmark.Parameters parameters = (MigrationBenchmark.Parameters) step.parameters();
+        Path topology = Path.of(step.target().topology());
+        ProvisionedTopology guests = ProvisionedTopology.read(topology);
+        String guest = migrated(step.target(), guests);
+        TopologyRecord record = TopologyRecord.read(topology);
+        MigrationRoute route = parameters.route(record, guest);
+        Instant start = Instant.now();
+        List<Measurement> measurements;
+        try {
+            measurements = new MigrationBenchmark(LiveMigration.withLibvirt(),
+                    name -> SshHost.connect(guests.sshTarget(name)), log)
+                    .run(route, parameters.roundTrips(), MigrationBenchmark.Checks.of(guests, guest), record);
+        } catch (MigrationRefusedException e) {
+            log.info(e.getMessage());
+            return StepOutcome.NOT_SUPPORTED;
+        } catch (LibvirtFailedException e) {
+            log.info("Migration failed: " + e.getMessage() + "; the guest still runs where " + record.file()
+                    + " records it");
+            return StepOutcome.BENCHMARK_FAILED;
+        }
+        Run run = new Run(Run.SCHEMA_VERSION, RunId.next(start), start, Instant.now(), step.resultsId(), List.of(),
+                measurements, List.of());
+        new ResultStore(dir.path().resolve("results")).save(run);
+        log.info(RunText.format(run));
+        dir.writeResult(ResultJson.write(run));
+        return StepOutcome.OK;
+    }
+
+    /** The guest a migration moves: the one named, or the topology's first L1. */
+    private static String migrated(StepTarget target, ProvisionedTopology guests) {
+        List<String> l1s = guests.guests().stream().filter(g -> g.level() == Level.L1).map(ProvisionedGuest::name)
+                .toList();
+        if (target.guest() == null) {
+            if (l1s.isEmpty()) {
+                throw new IllegalArgumentException("topology: no L1 guest to migrate in " + target.topology());
+            }
+            return l1s.get(0);
+        }
+        if (!l1s.contains(target.guest())) {
+            throw new IllegalArgumentException("guest: no L1 named '" + target.guest() + "' in " + target.topology()
+                    + " (a migration moves an L1 with its L2s); its L1s: " + String.join(", ", l1s));
+        }
+        return target.guest();
+    }
+
     /** This machine as L0, and every guest of the topology (by name) as SSH hosts. */
-    private static Map<String, HostSpec> hosts(StepTarget target) throws java.io.IOException {
+    private static Map<String, HostSpec> hosts(StepTarget target) throws IOException {
         if (target.topology() == null) {
             Map<String, HostSpec> hosts = new LinkedHashMap<>();
             hosts.put(L0, HostSpec.local(Level.L0));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.nestedvirt.bench.BenchmarkFailedException;
 import io.github.nestedvirt.bench.KvmUnitTests;
 import io.github.nestedvirt.bench.Progress;
+import io.github.nestedvirt.bench.RecordedKvmUnitTestsSuite;
 import io.github.nestedvirt.host.LocalHost;
 import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.result.Measurement;
@@ -13,9 +14,6 @@ import io.github.nestedvirt.result.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,21 +33,7 @@ class KvmUnitTestsRecordedSuiteTest {
 
     @BeforeEach
     void copySuite() throws Exception {
-        Path recorded = Path.of(getClass().getResource("/io/github/nestedvirt/bench/kvm-unit-tests-recorded").toURI());
-        suite = dir.resolve("kvm-unit-tests");
-        try (Stream<Path> files = Files.walk(recorded)) {
-            for (Path file : files.toList()) {
-                Path target = suite.resolve(recorded.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
-        for (String script : List.of("configure", "run_tests.sh")) {
-            Files.setPosixFilePermissions(suite.resolve(script), PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
+        suite = RecordedKvmUnitTestsSuite.copyTo(dir.resolve("kvm-unit-tests"));
     }
 
     private Run run(String entry) throws Exception {

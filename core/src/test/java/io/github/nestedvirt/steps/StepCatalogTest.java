@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.nestedvirt.bench.KernelBuild;
+import io.github.nestedvirt.bench.KvmUnitTests;
 import io.github.nestedvirt.bench.NetworkThroughput;
+import io.github.nestedvirt.migration.MigrationBenchmark;
+import io.github.nestedvirt.migration.MigrationRoute;
 import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.stability.StabilityRun;
 import java.nio.file.Files;
@@ -141,11 +144,46 @@ class StepCatalogTest {
     }
 
     @Test
-    void stepsThisEngineCannotRunYetSaySo() {
-        for (String step : List.of("nestedKvmUnitTests", "nestedMigrate")) {
-            assertThat(StepCatalog.available(step)).isFalse();
-            assertThatThrownBy(() -> StepCatalog.bind(step, Map.of())).isInstanceOf(StepArgumentException.class)
-                    .hasMessageContaining("not available in this engine version");
-        }
+    void kvmUnitTestsTakeTheSuitesPlanKeysAndTheTarget() {
+        assertThat(StepCatalog.parameters("nestedKvmUnitTests")).extracting(StepParameter::name).containsExactly(
+                "source", "workDir", "groups", "tap", "accel", "testTimeoutSeconds", "buildTimeoutMinutes",
+                "timeoutMinutes", "topology", "level", "guest", "resultsId");
+
+        BoundStep bound = StepCatalog.bindStep("nestedKvmUnitTests", Map.of("source", "/srv/kvm-unit-tests",
+                "groups", List.of("vmx"), "level", "L1", "topology", "/runs/t"));
+
+        KvmUnitTests.Parameters parameters = (KvmUnitTests.Parameters) bound.parameters();
+        assertThat(parameters.groups()).containsExactly("vmx");
+        assertThat(parameters.accel()).isEqualTo("kvm");
+        assertThat(bound.target().level()).isEqualTo(Level.L1);
+        assertThatThrownBy(() -> StepCatalog.bind("nestedKvmUnitTests", Map.of("source", "/srv/kut", "accel", "hvf")))
+                .isInstanceOf(StepArgumentException.class)
+                .hasMessage("nestedKvmUnitTests: accel: must be kvm or tcg, got 'hvf'");
+        assertThatThrownBy(() -> StepCatalog.bind("nestedKvmUnitTests", Map.of()))
+                .hasMessageStartingWith("nestedKvmUnitTests: source: missing; Where the suite is");
+    }
+
+    @Test
+    void aMigrationNeedsItsTopologyAndDestinationAndMovesAGuestNotALevel() {
+        assertThat(StepCatalog.parameters("nestedMigrate")).extracting(StepParameter::name).containsExactly(
+                "destinationUri", "storage", "migrateUri", "roundTrips", "topology", "guest", "resultsId");
+        assertThat(StepCatalog.parameters("nestedMigrate")).filteredOn(StepParameter::required)
+                .extracting(StepParameter::name).containsExactly("destinationUri", "topology");
+        assertThat(StepCatalog.parameters("nestedMigrate")).filteredOn(p -> p.name().equals("storage"))
+                .extracting(StepParameter::type).containsExactly("SHARED|SHARED_UNCHECKED|COPY");
+
+        BoundStep bound = StepCatalog.bindStep("nestedMigrate", Map.of("topology", "/runs/t",
+                "destinationUri", "qemu+ssh://root@l0b/system", "storage", "COPY", "roundTrips", 2));
+
+        assertThat(bound.parameters()).isEqualTo(new MigrationBenchmark.Parameters("qemu+ssh://root@l0b/system",
+                MigrationRoute.Storage.COPY, null, 2));
+        assertThatThrownBy(() -> StepCatalog.bind("nestedMigrate", Map.of("topology", "/runs/t",
+                "destinationUri", "qemu+ssh://root@l0b/system", "roundTrips", -1)))
+                .hasMessage("nestedMigrate: roundTrips: -1 is negative; give 0 (one way) or more");
+        assertThatThrownBy(() -> StepCatalog.bind("nestedMigrate", Map.of("topology", "/runs/t",
+                "destinationUri", "qemu+ssh://root@l0b/system", "level", "L2")))
+                .hasMessageContaining("nestedMigrate: level: unknown parameter");
+        assertThatThrownBy(() -> StepCatalog.bind("nestedMigrate", Map.of("destinationUri", "qemu:///system")))
+                .hasMessageStartingWith("nestedMigrate: topology: missing; ");
     }
 }

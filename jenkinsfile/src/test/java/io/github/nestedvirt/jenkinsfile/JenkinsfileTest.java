@@ -44,11 +44,15 @@ class JenkinsfileTest {
                         .contains("topology=/workspace/.nvmx/topology-"));
         assertThat(calls).filteredOn(c -> c.startsWith("nestedGuestfish ")).extracting(c -> c.contains("level=L0"))
                 .containsOnly(true, false).hasSize(12);
-        assertThat(calls).filteredOn(c -> c.startsWith("nestedKvmUnitTests ")).hasSize(6);
-        assertThat(calls).filteredOn(c -> c.startsWith("junit ")).hasSize(6);
+        assertThat(calls).filteredOn(c -> c.startsWith("nestedKvmUnitTests ")).hasSize(6)
+                .allSatisfy(c -> assertThat(c).contains("level=L1").contains("groups=[vmx]"));
+        // the junit step gets the file the plugin copied into the workspace for each result set
+        assertThat(calls).filteredOn(c -> c.startsWith("junit ")).hasSize(6)
+                .contains("junit nested-virt-junit/kvm-unit-tests-ept-on-ept-vmcs-off.xml");
         assertThat(calls).filteredOn(c -> c.startsWith("nestedTopology teardown ")).hasSize(8);
-        assertThat(calls).contains("nestedMigrate {level=L1, resultsId=migration, topology=/workspace/.nvmx/topology-"
-                + topologyIndex(calls, "stage Migration") + "}");
+        assertThat(calls).contains("nestedMigrate {destinationUri=qemu+ssh://root@l0-b/system, resultsId=migration, "
+                + "roundTrips=3, storage=COPY, topology=/workspace/.nvmx/topology-" + topologyIndex(calls, "stage Migration")
+                + "}");
     }
 
     @Test
