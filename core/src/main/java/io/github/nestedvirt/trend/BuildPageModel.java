@@ -7,6 +7,7 @@ import io.github.nestedvirt.compare.RunComparison;
 import io.github.nestedvirt.compare.Significance;
 import io.github.nestedvirt.compare.Thresholds;
 import io.github.nestedvirt.compare.VariantComparison;
+import io.github.nestedvirt.result.HypervisorExits;
 import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.Run;
 import io.github.nestedvirt.result.Summary;
@@ -122,9 +123,10 @@ public final class BuildPageModel {
     }
 
     /**
-     * VM exits per second by reason, and the nested events, as kvm_stat recorded them (a capture
-     * stored as {@value #KVM_STAT} measurements, one per event): per hypervisor, the most frequent
-     * first.
+     * VM exits per second by reason, and the nested events, as kvm_stat recorded them: a capture of
+     * its own (stored as {@value #KVM_STAT} measurements, one per event) and the counts taken on the
+     * hypervisors below each measurement while it ran. Captures of their own first, then by
+     * measurement and hypervisor, the most frequent first.
      */
     public List<ExitRateView> getExitRates() {
         List<ExitRateView> rows = new ArrayList<>();
@@ -134,6 +136,16 @@ public final class BuildPageModel {
                 Summary rate = Summary.of(m);
                 rows.add(new ExitRateView("", String.valueOf(m.level()), m.host(), event, rate.median(), rate.ciLow(),
                         rate.ciHigh(), rate.n()));
+            }
+            for (HypervisorExits exits : m.kvmStat()) {
+                exits.perSecond().forEach((name, perSecond) -> {
+                    String reason = ExitRateView.event(name);
+                    if (reason != null) {
+                        // only the mean over the measurement was kept: no interval
+                        rows.add(new ExitRateView(m.key(), String.valueOf(exits.level()), exits.host(), reason,
+                                perSecond, Double.NaN, Double.NaN, 0));
+                    }
+                });
             }
         }
         rows.sort(Comparator.comparing(ExitRateView::getDuring).thenComparing(ExitRateView::getHost)

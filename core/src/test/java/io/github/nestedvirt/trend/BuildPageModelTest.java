@@ -5,8 +5,18 @@ import static io.github.nestedvirt.trend.FixtureRuns.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.nestedvirt.kvmstat.KvmStatCapture;
+import io.github.nestedvirt.kvmstat.KvmStatOutput;
+import io.github.nestedvirt.result.HypervisorExits;
 import io.github.nestedvirt.result.Level;
+import io.github.nestedvirt.result.Measurement;
+import io.github.nestedvirt.result.ResultJson;
 import io.github.nestedvirt.result.Run;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -97,6 +107,79 @@ class BuildPageModelTest {
         assertThat(exits.get(0).getN()).isGreaterThan(1);
         assertThat(exits.get(0).getInterval()).matches("70\\d\\.?\\d* – 70\\d\\.?\\d*");
         assertThat(exits.get(0).getDuring()).isEmpty();
+    }
+
+    @Test
+    void exitRatesCountedWhileAMeasurementRanAreShownWithIt() throws IOException {
+        KvmStatCapture capture = KvmStatOutput.parseLog("log.txt", resource("/io/github/nestedvirt/kvmstat/log.txt"),
+                null);
+        HypervisorExits underL1 = new HypervisorExits(Level.L0, "l0", "kvm_stat", 12, capture.perSecond(), List.of());
+        HypervisorExits notCaptured = HypervisorExits.unavailable(Level.L0, "l0-other", List.of("kvm_stat: not found"));
+        Measurement build = kernelBuild(Level.L1, Map.of(), 600, 610, 605).withKvmStat(List.of(underL1, notCaptured));
+
+        List<ExitRateView> exits = BuildPageModel.of(run(0, "6.1", List.of(build))).getExitRates();
+
+        assertThat(exits).extracting(ExitRateView::getEvent).containsExactly("MSR_WRITE", "EPT_VIOLATION",
+                "EXTERNAL_INTERRUPT", "kvm_nested_vmexit", "kvm_nested_vmexit_inject", "HLT", "EPT_MISCONFIG",
+                "VMREAD", "VMRESUME");
+        ExitRateView busiest = exits.get(0);
+        assertThat(busiest.getDuring()).isEqualTo("kernel-build/seconds@L1");
+        assertThat(busiest.getLevel()).isEqualTo("L0");
+        assertThat(busiest.getHost()).isEqualTo("l0");
+        assertThat(busiest.getPerSecondValue()).isEqualTo(capture.perSecond().get("kvm_exit(MSR_WRITE)"));
+        // only the mean over the measurement is stored with it: no interval, said so
+        assertThat(busiest.getN()).isZero();
+        assertThat(busiest.getInterval()).isEqualTo("–");
+    }
+
+    @Test
+    void ownCapturesComeBeforeTheCountsTakenDuringMeasurements() {
+        Measurement build = kernelBuild(Level.L2, Map.of(), 1400, 1420).withKvmStat(List.of(new HypervisorExits(
+                Level.L1, "l1", "kvm_stat", 10, Map.of("kvm_exit(VMREAD)", 50.0, "kvm_exit", 80.0), List.of())));
+        List<Measurement> measurements = new ArrayList<>(RECORDED.measurements());
+        measurements.add(build);
+
+        List<ExitRateView> exits = BuildPageModel.of(run(0, "6.1", measurements)).getExitRates();
+
+        assertThat(exits).hasSize(PAGE.getExitRates().size() + 1);
+        assertThat(exits.get(exits.size() - 1)).extracting(ExitRateView::getDuring, ExitRateView::getHost,
+                ExitRateView::getEvent, ExitRateView::getPerSecond).containsExactly("kernel-build/seconds@L2", "l1",
+                        "VMREAD", "50");
+    }
+
+    @Test
+    void thePageWritesThroughTheResultMapperWithEveryTable() throws IOException {
+        Measurement build = kernelBuild(Level.L1, Map.of(), 600, 610, 605).withKvmStat(List.of(new HypervisorExits(
+                Level.L0, "l0", "kvm_stat", 10, Map.of("kvm_exit(EPT_VIOLATION)", 1520.0), List.of())));
+        List<Measurement> measurements = new ArrayList<>(RECORDED.measurements());
+        measurements.add(build);
+        BuildPageModel page = BuildPageModel.of(run(1, "6.1", measurements), RECORDED);
+
+        JsonNode tree = ResultJson.mapper().readTree(ResultJson.mapper().writeValueAsString(page));
+
+        assertThat(tree.get("runId").asText()).isEqualTo(page.getRunId());
+        assertThat(tree.get("measurements")).hasSize(measurements.size());
+        assertThat(tree.get("measurements").get(0).get("key").asText()).isEqualTo("guestfish-launch/seconds@L0");
+        assertThat(tree.get("levelRatios")).hasSameSizeAs(page.getLevelRatios()).isNotEmpty();
+        assertThat(tree.get("vmcsShadowing")).hasSameSizeAs(page.getVmcsShadowing()).isNotEmpty();
+        assertThat(tree.get("mmuModes")).hasSameSizeAs(page.getMmuModes()).isNotEmpty();
+        assertThat(tree.get("kvmUnitTests")).hasSameSizeAs(page.getKvmUnitTests()).isNotEmpty();
+        assertThat(tree.get("kutTests")).hasSameSizeAs(page.getKutTests()).isNotEmpty();
+        JsonNode during = tree.get("exitRates").get(tree.get("exitRates").size() - 1);
+        assertThat(during.get("during").asText()).isEqualTo("kernel-build/seconds@L1");
+        assertThat(during.get("event").asText()).isEqualTo("EPT_VIOLATION");
+        assertThat(during.get("perSecond").asText()).isEqualTo("1520");
+        assertThat(during.get("perSecondValue").asDouble()).isEqualTo(1520.0);
+        assertThat(tree.get("previousRunId").asText()).isEqualTo(RECORDED.id());
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = BuildPageModelTest.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("test resource " + name + " missing");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test

@@ -15,8 +15,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.DoubleStream;
 import org.junit.jupiter.api.Test;
 
@@ -148,6 +155,31 @@ class BuildSummaryTest {
             assertThat(read.getKutPassed()).isEqualTo(5);
             assertThat(read.getResultsId()).isEqualTo("seed");
         }
+    }
+
+    @Test
+    void whatJenkinsStoresHoldsOnlyCollectionsXStreamCanRebuild() throws Exception {
+        // Jenkins writes the summary and the gate settings into build.xml and config.xml with XStream,
+        // which cannot rebuild the JDK's immutable collections (List.of, List.copyOf, toList())
+        BuildSummary summary = BuildSummary.of("kernel", RECORDED);
+        QualityGate gate = new QualityGate(BaselineChoice.MEDIAN_OF_LAST_N, 5, 0, GateStatus.UNSTABLE);
+        List<Object> stored = new ArrayList<>(List.of(summary, gate));
+        stored.addAll(summary.getMetrics());
+
+        for (Object object : stored) {
+            for (Field field : object.getClass().getDeclaredFields()) {
+                if (Modifier.isStatic(field.getModifiers()) || Modifier.isTransient(field.getModifiers())) {
+                    continue;
+                }
+                field.setAccessible(true);
+                Object value = field.get(object);
+                if (value instanceof Collection<?> || value instanceof Map<?, ?>) {
+                    assertThat(value.getClass()).as(object.getClass().getSimpleName() + "." + field.getName())
+                            .isIn(ArrayList.class, TreeMap.class, LinkedHashMap.class, HashMap.class);
+                }
+            }
+        }
+        assertThat(summary.getMetrics()).isNotEmpty();
     }
 
     private static double[] samples(int n) {

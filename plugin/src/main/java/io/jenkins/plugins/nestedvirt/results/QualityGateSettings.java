@@ -30,8 +30,8 @@ public final class QualityGateSettings extends AbstractDescribableImpl<QualityGa
     private final double maxPercentWorse;
     private final double maxAbsoluteWorse;
     private final GateStatus onRegression;
-    private int lastBuilds = 5;
-    private int buildNumber;
+    private int lastBuilds = QualityGate.DEFAULT_LAST_BUILDS;
+    private int chosenBuild;
 
     @DataBoundConstructor
     public QualityGateSettings(BaselineChoice baseline, double maxPercentWorse, double maxAbsoluteWorse,
@@ -69,18 +69,29 @@ public final class QualityGateSettings extends AbstractDescribableImpl<QualityGa
     }
 
     /** The build {@link BaselineChoice#CHOSEN_BUILD} compares against. */
-    public int getBuildNumber() {
-        return buildNumber;
+    public int getChosenBuild() {
+        return chosenBuild;
     }
 
     @DataBoundSetter
-    public void setBuildNumber(int buildNumber) {
-        this.buildNumber = buildNumber;
+    public void setChosenBuild(int chosenBuild) {
+        this.chosenBuild = chosenBuild;
     }
 
-    /** The engine's gate for these settings. */
+    /**
+     * The engine's gate for these settings.
+     *
+     * @throws IllegalArgumentException naming the setting that is out of range
+     */
     public QualityGate toGate() {
-        return new QualityGate(baseline, maxPercentWorse, maxAbsoluteWorse, onRegression);
+        QualityGate gate = new QualityGate(baseline, maxPercentWorse, maxAbsoluteWorse, onRegression);
+        // the engine keeps only the setting its baseline uses: an unused one is never refused
+        if (baseline == BaselineChoice.MEDIAN_OF_LAST_N) {
+            gate.setLastBuilds(lastBuilds);
+        } else if (baseline == BaselineChoice.CHOSEN_BUILD) {
+            gate.setChosenBuild(chosenBuild);
+        }
+        return gate;
     }
 
     @Extension
@@ -136,7 +147,8 @@ public final class QualityGateSettings extends AbstractDescribableImpl<QualityGa
             if (!Permissions.canConfigure(item)) {
                 return FormValidation.ok();
             }
-            return value < 1 ? FormValidation.error("At least 1 earlier build") : FormValidation.ok();
+            return value < 2 ? FormValidation.error("At least 2 earlier builds; to compare with one build choose"
+                    + " PREVIOUS_BUILD") : FormValidation.ok();
         }
     }
 }

@@ -10,11 +10,13 @@ import io.github.nestedvirt.trend.BaselineChoice;
 import io.github.nestedvirt.trend.BuildSummary;
 import io.github.nestedvirt.trend.GateResult;
 import io.github.nestedvirt.trend.GateStatus;
+import io.github.nestedvirt.trend.QualityGate;
 import io.jenkins.plugins.nestedvirt.engine.EngineRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -75,7 +77,7 @@ public final class ResultPublisher {
         } else if (status == GateStatus.FAILURE) {
             build.setResult(Result.FAILURE);
         }
-        build.addAction(new NestedVirtBuildAction(build, id, BuildSummary.of(result), status, messages));
+        build.addAction(new NestedVirtBuildAction(build, id, BuildSummary.of(id, result), status, messages));
         build.save();
         listener.getLogger().println("[nested-virt] results '" + id + "': " + build.getUrl()
                 + NestedVirtBuildAction.urlName(id));
@@ -115,21 +117,28 @@ public final class ResultPublisher {
     }
 
     private static GateResult evaluate(Run<?, ?> build, String resultsId, io.github.nestedvirt.result.Run current,
-            QualityGateSettings gate) {
-        List<io.github.nestedvirt.result.Run> baseline = baselineRuns(build, resultsId, gate);
+            QualityGateSettings settings) {
+        QualityGate gate;
+        try {
+            gate = settings.toGate();
+        } catch (IllegalArgumentException e) {
+            // the results are kept; the build fails and says which setting to mend
+            return new GateResult(GateStatus.FAILURE, List.of(e.getMessage() + " (the step's qualityGate settings)"));
+        }
+        List<io.github.nestedvirt.result.Run> baseline = baselineRuns(build, resultsId, settings);
         if (baseline.isEmpty()) {
             return new GateResult(GateStatus.PASSED, List.of("no earlier build has results '" + resultsId
-                    + "' to compare with (" + gate.getBaseline() + "); the gate passes"));
+                    + "' to compare with (" + settings.getBaseline() + "); the gate passes"));
         }
-        return gate.toGate().evaluate(current, baseline);
+        return gate.evaluate(current, baseline);
     }
 
-    /** The earlier results the gate compares with, newest first. */
+    /** The earlier results the gate compares with, oldest first (as the engine's gate takes them). */
     static List<io.github.nestedvirt.result.Run> baselineRuns(Run<?, ?> build, String resultsId,
             QualityGateSettings gate) {
         List<io.github.nestedvirt.result.Run> runs = new ArrayList<>();
         if (gate.getBaseline() == BaselineChoice.CHOSEN_BUILD) {
-            Run<?, ?> chosen = build.getParent().getBuildByNumber(gate.getBuildNumber());
+            Run<?, ?> chosen = build.getParent().getBuildByNumber(gate.getChosenBuild());
             NestedVirtBuildAction action = chosen == null ? null : find(chosen, resultsId);
             if (action != null) {
                 runs.add(action.getResult());
@@ -145,6 +154,7 @@ public final class ResultPublisher {
                 runs.add(action.getResult());
             }
         }
+        Collections.reverse(runs);
         return runs;
     }
 }

@@ -18,6 +18,7 @@ public final class EngineExit {
             case 4 -> "preflight found a problem that makes results meaningless";
             case 5 -> "teardown left something behind (listed in the log above)";
             case 6 -> "a regression against the baseline";
+            case 7 -> "not supported on these hosts (the reason is in the log above)";
             case 130 -> "interrupted; what was measured so far is kept";
             default -> "internal error";
         };

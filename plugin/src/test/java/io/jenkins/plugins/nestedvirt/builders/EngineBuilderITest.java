@@ -54,7 +54,7 @@ class EngineBuilderITest {
     void theFormHasHelpForThePluginsOwnFields(JenkinsRule j) throws Exception {
         j.assertHelpExists(PreflightBuilder.class, "qualityGate");
         j.assertHelpExists(QualityGateSettings.class,
-                "baseline,lastBuilds,buildNumber,maxPercentWorse,maxAbsoluteWorse,onRegression");
+                "baseline,lastBuilds,chosenBuild,maxPercentWorse,maxAbsoluteWorse,onRegression");
     }
 
     @Test

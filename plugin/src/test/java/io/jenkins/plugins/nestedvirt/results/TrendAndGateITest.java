@@ -103,6 +103,11 @@ class TrendAndGateITest {
         NestedVirtBuildAction action = ResultPublisher.find(slower, RESULTS_ID);
         assertEquals(GateStatus.UNSTABLE, action.getGateStatus());
         assertFalse(action.getGateMessages().isEmpty());
+        // the slower build's page compares it with the previous build's results
+        String previousRun = ResultPublisher.find(slower.getPreviousBuild(), RESULTS_ID).getResult().id();
+        String page = j.createWebClient().goTo(slower.getUrl() + NestedVirtBuildAction.urlName(RESULTS_ID) + "/")
+                .getWebResponse().getContentAsString();
+        assertTrue(page.contains(previousRun), page);
     }
 
     /** Records a kernel build result as the engine would have written it. */
