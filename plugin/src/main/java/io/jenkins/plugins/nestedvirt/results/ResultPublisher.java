@@ -41,18 +41,22 @@ public final class ResultPublisher {
      * Publishes the result of {@code engine} under {@code resultsId}, if the step wrote one.
      *
      * @param gate the quality gate, or null for none
+     * @return the workspace-relative path of the kvm-unit-tests JUnit XML the step wrote (what
+     *     {@code junit(nestedKvmUnitTests(...))} publishes), or null when it wrote none
      */
-    public static void publish(Run<?, ?> build, FilePath workspace, EngineRun engine, String resultsId,
+    public static String publish(Run<?, ?> build, FilePath workspace, EngineRun engine, String resultsId,
             QualityGateSettings gate, TaskListener listener) throws IOException, InterruptedException {
         requireSafe(resultsId);
+        String junit = null;
         if (engine.copyJunitTo(workspace.child(JUNIT_DIRECTORY).child(resultsId + ".xml"))) {
-            listener.getLogger().println("[nested-virt] kvm-unit-tests results for the junit step: "
-                    + JUNIT_DIRECTORY + "/" + resultsId + ".xml");
+            junit = JUNIT_DIRECTORY + "/" + resultsId + ".xml";
+            listener.getLogger().println("[nested-virt] kvm-unit-tests results for the junit step: " + junit);
         }
         byte[] json = engine.result();
         if (json != null) {
             record(build, resultsId, json, engine.path() + "/result.json", gate, listener);
         }
+        return junit;
     }
 
     /**

@@ -45,9 +45,10 @@ final class EngineStepExecution extends EngineExecution {
     void engineExited(EngineRun run, int exitCode, String why) throws Exception {
         TaskListener listener = required(TaskListener.class);
         boolean provision = EngineArguments.PROVISION.equals(step);
+        String junit;
         try {
             run.deleteSecrets();
-            ResultPublisher.publish(required(Run.class), required(FilePath.class), run,
+            junit = ResultPublisher.publish(required(Run.class), required(FilePath.class), run,
                     EngineArguments.resultsId(step, arguments), qualityGate, listener);
             if (provision) {
                 listener.getLogger().println("[nested-virt] topology recorded in " + run.path()
@@ -63,8 +64,9 @@ final class EngineStepExecution extends EngineExecution {
         if (stopCause() != null) {
             getContext().onFailure(stopCause());
         } else if (exitCode == 0) {
-            // nestedProvision returns its topology: def topology = nestedProvision(...)
-            getContext().onSuccess(provision ? run.path() : null);
+            // nestedProvision returns its topology: def topology = nestedProvision(...);
+            // nestedKvmUnitTests its JUnit XML: junit(nestedKvmUnitTests(...))
+            getContext().onSuccess(provision ? run.path() : junit);
         } else {
             getContext().onFailure(new AbortException(EngineExit.describe(step, exitCode, why)));
         }
