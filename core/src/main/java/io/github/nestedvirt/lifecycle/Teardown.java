@@ -92,8 +92,18 @@ public final class Teardown {
         try {
             List<Resource> live = new ArrayList<>(record.live());
             java.util.Collections.reverse(live);
-            for (Resource resource : live) {
+            Map<String, Integer> lastUse = new HashMap<>();
+            for (int i = 0; i < live.size(); i++) {
+                lastUse.put(live.get(i).where(), i);
+            }
+            for (int i = 0; i < live.size(); i++) {
+                Resource resource = live.get(i);
                 steps.add(remove(record, resource, connections));
+                // Closed once done with: a connection into an L1 must close before that L1 goes,
+                // or closing it would wait for an answer that never comes.
+                if (lastUse.get(resource.where()) == i && connections.containsKey(resource.where())) {
+                    closeQuietly(connections.remove(resource.where()));
+                }
             }
             for (int i = 0; i < steps.size(); i++) {
                 steps.set(i, goneWithItsL1(record, steps.get(i)));

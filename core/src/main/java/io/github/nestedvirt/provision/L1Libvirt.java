@@ -81,7 +81,7 @@ public final class L1Libvirt implements AutoCloseable {
 
     /** A libvirt session on this L1's daemon, through the relay. */
     public LibvirtSession session() throws LibvirtFailedException {
-        return LibvirtSession.open(uri());
+        return LibvirtSession.open(uri(), recordedUri());
     }
 
     private void acceptLoop() {

@@ -12,19 +12,27 @@ import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.topology.DomainType;
 import io.github.nestedvirt.topology.DomainXml;
 import io.github.nestedvirt.topology.GuestSpec;
+import io.github.nestedvirt.topology.LibvirtNetwork;
 import io.github.nestedvirt.topology.OwnerTag;
 import io.github.nestedvirt.topology.VolumeXml;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.libvirt.Connect;
+import org.libvirt.Error;
+import org.libvirt.LibvirtException;
+import org.libvirt.Network;
 
 /**
  * Brings up the L2 guests of one L1 inside it, once that L1 answers SSH: checks that the L1 can
  * run them (VMX and a usable {@code /dev/kvm} for {@code domainType: kvm}; qemu and a running
- * libvirtd), then creates each L2's volume and domain through the L1's own libvirt
+ * libvirtd), then creates each L2's volume and domain through the L1's own libvirt (and the
+ * L1's {@code default} network, when it has none)
  * ({@link L1Libvirt}), waits for its address in the L1's DHCP leases and for SSH through the L1.
  *
  * <p>Every L2 resource is recorded before it is created, marked as living inside its L1, under
@@ -72,6 +80,7 @@ final class NestedProvisioner {
             handedToLifecycle = true;
             try (LibvirtSession session = relay.session()) {
                 refuseExisting(at, l1Spec, session, where);
+                ensureNetworks(at, l1Spec, session, where, lifecycle, progress);
                 List<ProvisionedGuest> guests = new ArrayList<>();
                 for (GuestSpec l2 : l1Spec.l2()) {
                     guests.add(provisionOne(l2, l1Spec.name(), l1, l1Target, session, where, lifecycle, owner, progress));
@@ -106,8 +115,9 @@ final class NestedProvisioner {
             }
         }
         if (kvmGuests.isEmpty()) {
-            progress.info(l1Spec.name() + ": " + (vmx ? "has VMX" : "has no VMX (it runs under TCG, or its CPU lacks vmx)")
-                    + "; its L2s run under TCG emulation (domainType qemu, allowTcg: true)");
+            progress.info(l1Spec.name() + ": " + (vmx ? "its CPU shows vmx or svm" : "its CPU shows neither vmx nor svm")
+                    + (device ? ", /dev/kvm present" : ", no /dev/kvm")
+                    + "; its L2s run under TCG emulation, as their spec allows (domainType qemu, allowTcg: true)");
             return;
         }
         String why;
@@ -167,6 +177,66 @@ final class NestedProvisioner {
         }
     }
 
+    /**
+     * The networks the L2s are on must exist in the L1. A missing {@code default} is created (and
+     * recorded) as {@link LibvirtNetwork#defaultInsideL1()}, on 192.168.124.0/24: a fresh libvirt
+     * would put it on 192.168.122.0/24, the subnet the L1 itself may sit on, and break its routing.
+     * An existing network is used as it is, started if it is not running.
+     */
+    private static void ensureNetworks(String at, GuestSpec l1Spec, LibvirtSession session, String where,
+            Lifecycle lifecycle, Progress progress) throws Exception {
+        Set<String> checked = new HashSet<>();
+        for (int j = 0; j < l1Spec.l2().size(); j++) {
+            String name = l1Spec.l2().get(j).network().network();
+            if (!checked.add(name)) {
+                continue;
+            }
+            Optional<Boolean> active = networkActive(session, name);
+            if (active.isEmpty() && name.equals(LibvirtNetwork.defaultInsideL1().name())) {
+                String xml = LibvirtNetwork.defaultInsideL1().toXml();
+                lifecycle.create(Resource.network(where, name, Level.L1).inside(l1Spec.name()),
+                        () -> session.call("define and start network " + name, c -> start(c.networkDefineXML(xml))));
+                progress.info(l1Spec.name() + ": created network " + name + " on "
+                        + LibvirtNetwork.defaultInsideL1().address() + "/24 for its L2s");
+            } else if (active.isEmpty()) {
+                throw new HostException(where, at + ".l2[" + j + "].network.network: L1 " + l1Spec.name()
+                        + " has no libvirt network " + name + "; define it there, or use default"
+                        + " (created on 192.168.124.0/24 when missing)");
+            } else if (!active.get()) {
+                session.call("start network " + name, c -> start(c.networkLookupByName(name)));
+                progress.info(l1Spec.name() + ": started its network " + name);
+            }
+        }
+    }
+
+    private static Void start(Network network) throws LibvirtException {
+        try {
+            network.create();
+            return null;
+        } finally {
+            network.free();
+        }
+    }
+
+    /** Whether the network runs; empty when the L1's libvirt has no network of that name. */
+    private static Optional<Boolean> networkActive(LibvirtSession session, String name) throws LibvirtFailedException {
+        try {
+            return Optional.of(session.call("look up network " + name, c -> {
+                Network network = c.networkLookupByName(name);
+                try {
+                    return network.isActive() == 1;
+                } finally {
+                    network.free();
+                }
+            }));
+        } catch (LibvirtFailedException e) {
+            if (e.errorNumber() == Error.ErrorNumber.VIR_ERR_NO_NETWORK) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     private ProvisionedGuest provisionOne(GuestSpec l2, String l1Name, SshHost l1, SshTarget l1Target,
             LibvirtSession session, String where, Lifecycle lifecycle, OwnerTag owner, Progress progress)
             throws Exception {
@@ -189,7 +259,8 @@ final class NestedProvisioner {
             progress.info(name + ": started in " + l1Name + ", waiting for its address");
             GuestReadiness readiness = new GuestReadiness(name, new RemoteSerialLog(l1, l2.serialLog()),
                     settings.pollInterval());
-            String address = readiness.leaseAddress(domain, settings.leaseTimeout()).getHostAddress();
+            // An L2 boots inside an emulated or nested CPU: it gets twice an L1's wait for its lease.
+            String address = readiness.leaseAddress(domain, settings.leaseTimeout().multipliedBy(2)).getHostAddress();
             progress.info(name + ": address " + address + " in " + l1Name + ", waiting for SSH through it");
             ProvisionedGuest reached = Provisioner.guestAt(l2, address, 0, l1Name);
             ReentrantLock knownHosts = knownHostsLock.apply(reached);

@@ -57,7 +57,7 @@ class L1EndToEndTest {
     /** Test domains are {@code nvmx-test-<pid of the JVM>-<random>}, so stale ones can be told apart. */
     static final String PREFIX = "nvmx-test-";
     private static final Pattern TEST_DOMAIN = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-[0-9a-f]+(-\\d)?");
-    private static final Progress PRINT = new Progress() {
+    static final Progress PRINT = new Progress() {
         @Override
         public void run(String task, int index, int planned, int cap, Duration elapsed) {
         }
@@ -274,15 +274,7 @@ class L1EndToEndTest {
     }
 
     private void assertNothingLeft(List<String> names) throws Exception {
-        List<String> volumes = session.call("list volumes of pool " + POOL, c -> {
-            StoragePool pool = c.storagePoolLookupByName(POOL);
-            try {
-                pool.refresh(0);
-                return List.of(pool.listVolumes());
-            } finally {
-                pool.free();
-            }
-        });
+        List<String> volumes = volumesInPool(session);
         List<Resource> recorded = TopologyRecord.read(runDir).resources();
         assertThat(recorded).hasSize(4 * names.size()).allSatisfy(r ->
                 assertThat(r.state()).isEqualTo(Resource.State.REMOVED));
@@ -292,5 +284,18 @@ class L1EndToEndTest {
             assertThat(guestDir.resolve(guest + "-serial.log")).doesNotExist();
             assertThat(Path.of(Provisioner.LIBVIRT_QEMU_LOGS, guest + ".log")).doesNotExist();
         }
+    }
+
+    /** The volumes of pool {@value #POOL}, as they are now on disk. */
+    static List<String> volumesInPool(LibvirtSession session) throws Exception {
+        return session.call("list volumes of pool " + POOL, c -> {
+            StoragePool pool = c.storagePoolLookupByName(POOL);
+            try {
+                pool.refresh(0);
+                return List.of(pool.listVolumes());
+            } finally {
+                pool.free();
+            }
+        });
     }
 }

@@ -78,16 +78,21 @@ class ProvisionerTest {
                     l2:
                       - name: inner
                         memory: 1G
+                        network: {bridge: br1}
+                        ssh: {identity: /nonexistent/l2-key}
                 """, "t.yaml");
         Path runDir = dir.resolve("run");
         try (Lifecycle lifecycle = Lifecycle.open(runDir)) {
             assertThatThrownBy(() -> new Provisioner(QUICK).provision(topology, lifecycle, Progress.NONE))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("l1[0].l2: provisioning L2 guests inside an L1 is not available yet")
                     .hasMessageContaining("l1[0].network.bridge: finding the address of a bridged guest (guest agent"
                             + " or ARP) is not implemented yet")
                     .hasMessageContaining("l1[0].keyInjection: cloud-init seed images are not created yet")
-                    .hasMessageContaining("l1[0].ssh.identity: /nonexistent/key does not exist");
+                    .hasMessageContaining("l1[0].ssh.identity: /nonexistent/key does not exist")
+                    // the L2 is checked the same way, before anything of its L1 exists
+                    .hasMessageContaining("l1[0].l2[0].network.bridge: finding the address of a bridged guest")
+                    .hasMessageContaining("l1[0].l2[0].keyInjection: cloud-init seed images are not created yet")
+                    .hasMessageContaining("l1[0].l2[0].ssh.identity: /nonexistent/l2-key does not exist");
         }
         assertThat(TopologyRecord.read(runDir).resources()).isEmpty();
     }

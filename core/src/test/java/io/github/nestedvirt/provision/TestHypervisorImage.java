@@ -21,11 +21,12 @@ import java.util.Set;
  * dnsmasq and dropbear, and sees this machine's files (e.g. the L2 kernel and initramfs) at the
  * same paths, read-only; what it writes stays in its memory and goes with it.
  *
- * <p>Its second stage starts virtlogd and libvirtd (qemu running as root, as the L1 has no
- * image-specific users to set up), defines and starts the {@code default} network on
- * {@value #L1_SUBNET}.0/24 (L0's is 192.168.122.0/24: the same subnet on both levels would break
- * routing from L1 to L0) and the {@code default} storage pool, then dropbear with the host key and
- * authorized client key of {@link TestGuestImage}, and prints {@link TestGuestImage#READY_LINE}.
+ * <p>Its second stage puts a fresh ext4 on the L1's disk for the L2 volumes (they use
+ * {@code cache=none}, which tmpfs cannot do), starts virtlogd and libvirtd (qemu running as root,
+ * as the L1 has no image-specific users to set up) and the {@code default} storage pool on that
+ * disk, then dropbear with the host key and authorized client key of {@link TestGuestImage}, and
+ * prints {@link TestGuestImage#READY_LINE}. It defines no network: the provisioner creates the
+ * L1's {@code default} network for its L2s on {@value #L1_SUBNET}.0/24.
  */
 public final class TestHypervisorImage {
 
@@ -164,21 +165,23 @@ public final class TestHypervisorImage {
             hostname nvmx-l1
             ip link set lo up
             modprobe tun
-            busybox udhcpc -i eth0 -s /run/nvmx/udhcpc -t 60 -T 1 -b
+            # L2 disks use cache=none, which needs O_DIRECT: tmpfs has none, so they go on the L1's own disk.
+            modprobe virtio_blk
+            modprobe ext4
+            for i in $(seq 50); do [ -b /dev/vda ] && break; sleep 0.1; done
+            mkfs.ext4 -q -F /dev/vda && mount -t ext4 /dev/vda /var/lib/libvirt/images \
+              || echo "nvmx-l1: no file system for the L2 disks on /dev/vda"
+            # a slow, loaded machine answers late: give each DHCP request 3 s
+            busybox udhcpc -i eth0 -s /run/nvmx/udhcpc -t 40 -T 3 -b
             virtlogd -d
             libvirtd -d
             for i in $(seq 150); do [ -S /run/libvirt/libvirt-sock ] && break; sleep 0.2; done
-            cat > /run/nvmx/network.xml <<'XML'
-            <network><name>default</name><forward mode='nat'/><bridge name='virbr0' stp='on' delay='0'/>
-            <ip address='%1$s.1' netmask='255.255.255.0'><dhcp><range start='%1$s.2' end='%1$s.254'/></dhcp></ip></network>
-            XML
-            virsh -q net-define /run/nvmx/network.xml && virsh -q net-start default
             virsh -q pool-define-as default dir --target /var/lib/libvirt/images && virsh -q pool-start default
             mkdir -p /root/.ssh
             cp /run/nvmx/authorized_keys /root/.ssh/authorized_keys
             chmod 600 /root/.ssh/authorized_keys /run/nvmx/host_key
             dropbear -r /run/nvmx/host_key -s -p 22
-            echo "%2$s $(ip -4 -o addr show dev eth0)"
+            echo "%s $(ip -4 -o addr show dev eth0)"
             while true; do sleep 3600; done
-            """.formatted(L1_SUBNET, TestGuestImage.READY_LINE);
+            """.formatted(TestGuestImage.READY_LINE);
 }
