@@ -86,6 +86,15 @@ public final class Lifecycle implements AutoCloseable {
     public void reachL1(String where, Teardown.LibvirtOpener libvirt, Host host, AutoCloseable connection) {
         lock.lock();
         try {
+            if (closed) {
+                try {
+                    connection.close();
+                } catch (Exception e) {
+                    // nothing was created through it
+                }
+                throw new IllegalStateException("run " + record.run() + " is being torn down or was handed over;"
+                        + " nothing is created inside " + host.name());
+            }
             teardown.route(where, libvirt);
             teardown.route(host);
             l1Connections.add(connection);
