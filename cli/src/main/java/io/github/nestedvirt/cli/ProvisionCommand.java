@@ -24,13 +24,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code nvmx provision TOPOLOGY --run-dir DIR}: brings the topology's L1 guests up and leaves them
- * running for benchmarks; {@code nvmx teardown DIR} removes them.
+ * {@code nvmx provision TOPOLOGY --run-dir DIR}: brings the topology's L1 guests (and their L2s) up
+ * and leaves them running for benchmarks; {@code nvmx teardown DIR} removes them.
  */
 @Command(name = "provision", mixinStandardHelpOptions = true,
         description = {"Creates the L1 guests of TOPOLOGY through L0's libvirt (disk volume, domain), starts them "
-                + "and waits until each has an address and answers SSH. Every resource is recorded in "
-                + "DIR/topology.json before it is created; the guests are written to DIR/provisioned.json.",
+                + "and waits until each has an address and answers SSH; then the L2 guests of each L1 inside it, "
+                + "through the L1's own libvirt (relayed over the SSH session to the L1), reached over SSH through "
+                + "the L1. Every resource is recorded in DIR/topology.json before it is created; the guests are "
+                + "written to DIR/provisioned.json.",
             "The guests stay up: remove them with 'nvmx teardown DIR'. If provisioning fails, or Ctrl-C or SIGTERM "
                 + "arrives, everything created so far is removed before nvmx exits."})
 final class ProvisionCommand implements Callable<Integer> {

@@ -10,6 +10,7 @@ import io.github.nestedvirt.lifecycle.TopologyRecord;
 import io.github.nestedvirt.provision.LibvirtSession;
 import io.github.nestedvirt.provision.ProvisionedTopology;
 import io.github.nestedvirt.provision.TestGuestImage;
+import io.github.nestedvirt.provision.TestHypervisorImage;
 import io.github.nestedvirt.provision.TestTopology;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ class NvmxProvisionTest {
                 """);
         NvmxCall call = NvmxCall.of("provision", topology.toString(), "--run-dir", temp.resolve("run").toString());
         assertThat(call.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
-        assertThat(call.err()).contains("l1[0].l2: provisioning L2 guests inside an L1 is not available yet");
+        assertThat(call.err()).contains("l1[0].l2[0].keyInjection: cloud-init seed images are not created yet");
         assertThat(TopologyRecord.read(temp.resolve("run")).resources()).isEmpty();
     }
 
@@ -112,6 +113,49 @@ class NvmxProvisionTest {
                 .contains("removed volume default/" + name + ".qcow2");
 
         assertNothingLeft(name, runDir);
+    }
+
+    /**
+     * An L1 with an L2 inside (TCG in TCG, about 5 minutes): {@code nvmx provision} prints the L2 at
+     * its address in the L1's network, reached through the L1, and leaves both running. A later
+     * {@code nvmx teardown}, with none of the provisioning process's connections, cannot open the
+     * L1's libvirt ({@code qemu+ssh} with the system ssh, which does not know the L1's host key): the
+     * L2's resources are removed with their L1, said so, and nothing is left.
+     */
+    @Test
+    @Tag("libvirt")
+    void provisionBringsUpAnL2InsideItsL1AndALaterTeardownRemovesItWithTheL1() throws Exception {
+        realGuestImage(temp);
+        TestHypervisorImage image = TestHypervisorImage.get();
+        String l1 = guestName();
+        String l2 = l1 + "-2";
+        Path topology = Files.writeString(temp.resolve("nested.yaml"), TestTopology.nestedYaml(l1, l2, image, "", temp));
+        Path runDir = temp.resolve("run");
+
+        long start = System.nanoTime();
+        NvmxCall provision = NvmxCall.of("provision", topology.toString(), "--run-dir", runDir.toString(),
+                "--expires", "1h");
+        System.out.printf("nvmx provision of 1 L1 with 1 L2: %.1f s%n", (System.nanoTime() - start) / 1e9);
+        assertThat(provision.exitCode()).as(provision.err()).isEqualTo(ExitCode.OK);
+        Matcher line = Pattern.compile("(?m)^L2 " + Pattern.quote(l2) + " (\\S+) ssh root@(\\S+):22 via root@(\\S+):22 ")
+                .matcher(provision.out());
+        assertThat(line.find()).as(provision.out()).isTrue();
+        assertThat(line.group(1)).startsWith(TestHypervisorImage.L1_SUBNET + ".").isEqualTo(line.group(2));
+        assertThat(line.group(3)).isEqualTo(ProvisionedTopology.read(runDir).guest(l1).address());
+        try (SshHost guest = SshHost.connect(ProvisionedTopology.read(runDir).sshTarget(l2))) {
+            assertThat(guest.run("ip -4 -o addr show dev eth0", Duration.ofSeconds(60)).orThrow(l2).stdout())
+                    .contains("inet " + line.group(1) + "/");
+        }
+
+        NvmxCall teardown = NvmxCall.of("teardown", runDir.toString());
+        assertThat(teardown.exitCode()).as(teardown.err()).isEqualTo(ExitCode.OK);
+        assertThat(teardown.out()).contains("removed with L1 " + l1 + ": domain " + l2 + " on qemu+ssh://root@")
+                .contains("removed domain " + l1 + " on qemu:///system");
+        assertThat(TopologyRecord.read(runDir).resources()).hasSize(9)
+                .allSatisfy(r -> assertThat(r.state()).isEqualTo(Resource.State.REMOVED));
+        try (LibvirtSession libvirt = LibvirtSession.open("qemu:///system")) {
+            assertThat(libvirt.find(l1)).isEmpty();
+        }
     }
 
     @Test

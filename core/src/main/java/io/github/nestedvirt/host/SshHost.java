@@ -222,6 +222,16 @@ public final class SshHost implements Host {
         return processGroup.get();
     }
 
+    /**
+     * Starts {@code command} with its standard input and output connected to the returned pipe,
+     * as a byte stream (no process group wrapper: nothing may be written before the command's own
+     * output). Its standard error is discarded.
+     */
+    public CommandPipe pipe(String command) throws HostException {
+        Exec exec = start(command + " 2>/dev/null", true);
+        return new CommandPipe(exec.channel(), exec.stdout(), exec.stdin());
+    }
+
     /** A started exec channel and its streams ({@code stdin} only when asked for). */
     private record Exec(ChannelExec channel, InputStream stdout, InputStream stderr, OutputStream stdin) {
     }

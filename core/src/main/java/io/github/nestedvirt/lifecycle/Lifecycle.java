@@ -1,7 +1,10 @@
 package io.github.nestedvirt.lifecycle;
 
+import io.github.nestedvirt.host.Host;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -27,6 +30,7 @@ public final class Lifecycle implements AutoCloseable {
     private final Teardown teardown;
     private final ReentrantLock lock = new ReentrantLock();
     private final Thread shutdownHook;
+    private final List<AutoCloseable> l1Connections = new ArrayList<>();
     private boolean closed;
     private boolean handedOver;
 
@@ -74,6 +78,32 @@ public final class Lifecycle implements AutoCloseable {
     }
 
     /**
+     * Removes what is recorded inside an L1 through that L1 while this lifecycle lives: its libvirt
+     * (recorded as {@code where}) through {@code libvirt}, its files through {@code host}. Teardown
+     * goes newest first, so an L2 goes through its L1 before the L1 itself is removed;
+     * {@code connection} (the session and relay behind both) is closed after teardown or hand-over.
+     */
+    public void reachL1(String where, Teardown.LibvirtOpener libvirt, Host host, AutoCloseable connection) {
+        lock.lock();
+        try {
+            if (closed) {
+                try {
+                    connection.close();
+                } catch (Exception e) {
+                    // nothing was created through it
+                }
+                throw new IllegalStateException("run " + record.run() + " is being torn down or was handed over;"
+                        + " nothing is created inside " + host.name());
+            }
+            teardown.route(where, libvirt);
+            teardown.route(host);
+            l1Connections.add(connection);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Removes every recorded resource and reports what happened; safe to call again (a second
      * teardown has nothing left to do, or retries what failed).
      */
@@ -83,8 +113,20 @@ public final class Lifecycle implements AutoCloseable {
             closed = true;
             return teardown.run(record);
         } finally {
+            closeL1Connections();
             lock.unlock();
         }
+    }
+
+    private void closeL1Connections() {
+        for (AutoCloseable connection : l1Connections) {
+            try {
+                connection.close();
+            } catch (Exception e) {
+                // only a session or a relay; what it reached is torn down or handed over already
+            }
+        }
+        l1Connections.clear();
     }
 
     /**
@@ -98,6 +140,7 @@ public final class Lifecycle implements AutoCloseable {
         try {
             closed = true;
             handedOver = true;
+            closeL1Connections();
         } finally {
             lock.unlock();
         }

@@ -17,9 +17,12 @@ import java.util.Objects;
  * @param pool the storage pool of a volume; {@code null} for every other kind
  * @param level the level the resource lives on (L0 for an L1's disk, L1 for an L2's)
  * @param state how far its creation or removal got
+ * @param within the name of the L1 domain (recorded in the same run) this resource lives inside,
+ *     e.g. an L2's domain, disk or serial log; null for what lives on L0. When that L1 cannot be
+ *     reached any more, removing the L1 removes this too.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Resource(Kind kind, String name, String where, String pool, Level level, State state) {
+public record Resource(Kind kind, String name, String where, String pool, Level level, State state, String within) {
 
     /** What a resource is; the JSON names are the lower-camel-case words. */
     public enum Kind {
@@ -38,6 +41,10 @@ public record Resource(Kind kind, String name, String where, String pool, Level 
         @JsonProperty("created") CREATED,
         /** Removed, or found already gone. */
         @JsonProperty("removed") REMOVED
+    }
+
+    public Resource(Kind kind, String name, String where, String pool, Level level, State state) {
+        this(kind, name, where, pool, level, state, null);
     }
 
     public Resource {
@@ -85,7 +92,12 @@ public record Resource(Kind kind, String name, String where, String pool, Level 
 
     /** This resource in another state. */
     public Resource in(State newState) {
-        return new Resource(kind, name, where, pool, level, newState);
+        return new Resource(kind, name, where, pool, level, newState, within);
+    }
+
+    /** This resource, living inside the L1 domain {@code l1Domain}. */
+    public Resource inside(String l1Domain) {
+        return new Resource(kind, name, where, pool, level, state, l1Domain);
     }
 
     /** True when both stand for the same thing, whatever their states. */

@@ -4,12 +4,14 @@ import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.host.LocalHost;
 import io.github.nestedvirt.host.Shell;
+import io.github.nestedvirt.result.Level;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 
@@ -42,6 +44,8 @@ public final class Teardown {
 
     private final LibvirtOpener libvirt;
     private final HostLookup hosts;
+    private final Map<String, LibvirtOpener> libvirtRoutes = new ConcurrentHashMap<>();
+    private final Map<String, Host> hostRoutes = new ConcurrentHashMap<>();
 
     public Teardown(LibvirtOpener libvirt, HostLookup hosts) {
         this.libvirt = libvirt;
@@ -63,7 +67,24 @@ public final class Teardown {
         });
     }
 
-    /** Removes every resource of {@code record} not yet removed, and records each removal. */
+    /**
+     * Reaches the libvirt recorded as {@code where} (an L1's, e.g. {@code qemu+ssh://root@l1/system})
+     * through {@code opener} from now on, instead of opening that URI as it is.
+     */
+    public void route(String where, LibvirtOpener opener) {
+        libvirtRoutes.put(where, opener);
+    }
+
+    /** Removes files recorded on {@code host}'s name (inside an L1) through that host from now on. */
+    public void route(Host host) {
+        hostRoutes.put(host.name(), host);
+    }
+
+    /**
+     * Removes every resource of {@code record} not yet removed, and records each removal. A
+     * resource inside an L1 that cannot be removed there (the L1 is unreachable) counts as removed
+     * once that L1's domain is removed.
+     */
     public TeardownReport run(TopologyRecord record) {
         boolean interrupted = Thread.interrupted();
         Map<String, Connect> connections = new HashMap<>();
@@ -71,8 +92,21 @@ public final class Teardown {
         try {
             List<Resource> live = new ArrayList<>(record.live());
             java.util.Collections.reverse(live);
-            for (Resource resource : live) {
+            Map<String, Integer> lastUse = new HashMap<>();
+            for (int i = 0; i < live.size(); i++) {
+                lastUse.put(live.get(i).where(), i);
+            }
+            for (int i = 0; i < live.size(); i++) {
+                Resource resource = live.get(i);
                 steps.add(remove(record, resource, connections));
+                // Closed once done with: a connection into an L1 must close before that L1 goes,
+                // or closing it would wait for an answer that never comes.
+                if (lastUse.get(resource.where()) == i && connections.containsKey(resource.where())) {
+                    closeQuietly(connections.remove(resource.where()));
+                }
+            }
+            for (int i = 0; i < steps.size(); i++) {
+                steps.set(i, goneWithItsL1(record, steps.get(i)));
             }
         } finally {
             connections.values().forEach(Teardown::closeQuietly);
@@ -125,6 +159,25 @@ public final class Teardown {
                 existed ? TeardownReport.Outcome.REMOVED : TeardownReport.Outcome.ALREADY_GONE, "");
     }
 
+    /** A failed step inside an L1 whose domain this record now holds as removed: it went with it. */
+    private static TeardownReport.Step goneWithItsL1(TopologyRecord record, TeardownReport.Step step) {
+        Resource resource = step.resource();
+        if (step.outcome() != TeardownReport.Outcome.FAILED || resource.within() == null) {
+            return step;
+        }
+        boolean l1Removed = record.resources().stream().anyMatch(r -> r.kind() == Resource.Kind.DOMAIN
+                && r.level() == Level.L1 && r.name().equals(resource.within()) && r.state() == Resource.State.REMOVED);
+        if (!l1Removed) {
+            return step;
+        }
+        try {
+            record.removed(resource);
+        } catch (IOException e) {
+            return failed(resource, step.detail() + "; its L1 is removed, but " + e.getMessage());
+        }
+        return new TeardownReport.Step(resource, TeardownReport.Outcome.REMOVED_WITH_L1, step.detail());
+    }
+
     private static TeardownReport.Step failed(Resource resource, String why) {
         return new TeardownReport.Step(resource, TeardownReport.Outcome.FAILED, why);
     }
@@ -132,7 +185,7 @@ public final class Teardown {
     private Connect connection(Map<String, Connect> connections, String uri) throws LibvirtException {
         Connect connect = connections.get(uri);
         if (connect == null) {
-            connect = libvirt.open(uri);
+            connect = libvirtRoutes.getOrDefault(uri, libvirt).open(uri);
             connections.put(uri, connect);
         }
         return connect;
@@ -140,7 +193,8 @@ public final class Teardown {
 
     /** {@code rm -f} cannot tell whether the file was there; ask first, for an honest report. */
     private boolean removeFile(Resource resource) throws HostException, InterruptedException {
-        Host host = hosts.host(resource.where());
+        Host routed = hostRoutes.get(resource.where());
+        Host host = routed != null ? routed : hosts.host(resource.where());
         String path = resource.name();
         String command = "if [ -e " + Shell.quote(path) + " ] || [ -L " + Shell.quote(path) + " ]; then "
                 + Shell.command("rm", "-f", "--", path) + " && echo removed; fi";

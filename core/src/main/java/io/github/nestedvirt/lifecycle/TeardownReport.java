@@ -16,6 +16,11 @@ public record TeardownReport(List<Step> steps) {
         REMOVED,
         /** It did not exist (any more): a planned resource never created, or an earlier teardown. */
         ALREADY_GONE,
+        /**
+         * Its L1 could not be reached to remove it, but that L1 was removed, and it with it:
+         * {@code detail} says why the L1 could not be reached.
+         */
+        REMOVED_WITH_L1,
         /** Removing it failed: it may still exist. */
         FAILED
     }
@@ -51,6 +56,8 @@ public record TeardownReport(List<Step> steps) {
         return steps.stream().map(s -> switch (s.outcome()) {
             case REMOVED -> "removed " + s.resource().describe();
             case ALREADY_GONE -> "already gone: " + s.resource().describe();
+            case REMOVED_WITH_L1 -> "removed with L1 " + s.resource().within() + ": " + s.resource().describe()
+                    + " (" + s.detail() + ")";
             case FAILED -> "FAILED to remove " + s.resource().describe() + ": " + s.detail();
         }).collect(Collectors.joining(System.lineSeparator()));
     }

@@ -26,7 +26,7 @@ public final class GuestReadiness {
     public static final int SERIAL_TAIL_LINES = 40;
 
     private final String guestName;
-    private final SerialLog serialLog;
+    private final ConsoleLog serialLog;
     private final Duration pollInterval;
 
     /**
@@ -34,7 +34,7 @@ public final class GuestReadiness {
      * @param serialLog where the guest's console goes
      * @param pollInterval pause between two attempts of a step
      */
-    public GuestReadiness(String guestName, SerialLog serialLog, Duration pollInterval) {
+    public GuestReadiness(String guestName, ConsoleLog serialLog, Duration pollInterval) {
         this.guestName = guestName;
         this.serialLog = serialLog;
         this.pollInterval = pollInterval;
@@ -138,7 +138,7 @@ public final class GuestReadiness {
 
     private GuestNotReadyException notReady(String problem, Throwable cause) {
         return new GuestNotReadyException(guestName, problem + "; last " + SERIAL_TAIL_LINES + " lines of its serial log "
-                + serialLog.file() + ":\n" + serialLog.tail(SERIAL_TAIL_LINES), cause);
+                + serialLog.where() + ":\n" + serialLog.tail(SERIAL_TAIL_LINES), cause);
     }
 
     private static String seconds(Duration duration) {

@@ -33,13 +33,21 @@ public final class LibvirtSession implements AutoCloseable {
      * @param uri e.g. {@code qemu:///system}, {@code qemu+ssh://root@l0/system} or {@code test:///default}
      */
     public static LibvirtSession open(String uri) throws LibvirtFailedException {
+        return open(uri, uri);
+    }
+
+    /**
+     * Opens {@code uri}, naming it {@code shownAs} in messages, e.g. a relay's socket shown as the
+     * {@code qemu+ssh} URI of the daemon it reaches.
+     */
+    public static LibvirtSession open(String uri, String shownAs) throws LibvirtFailedException {
         try {
             LibvirtEventLoop.ensureStarted();
-            return new LibvirtSession(uri, new Connect(uri));
+            return new LibvirtSession(shownAs, new Connect(uri));
         } catch (LibvirtException e) {
-            throw LibvirtFailedException.of(uri, "connect", e);
+            throw LibvirtFailedException.of(shownAs, "connect", e);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            throw new LibvirtFailedException(uri, "connect",
+            throw new LibvirtFailedException(shownAs, "connect",
                     "cannot load the libvirt library (libvirt.so.0): install Debian's libvirt0 package ("
                             + e.getMessage() + ")", null, e);
         }

@@ -44,10 +44,12 @@ import org.libvirt.StorageVol;
  * SSH login runs a command. Every resource goes through {@link Lifecycle#create}, so it is in
  * {@code topology.json} before it exists, and the caller's lifecycle removes it again.
  *
- * <p>What this version cannot do is refused before anything is created, naming the field: L2
- * guests and a remote L0. A bridged L1's address comes from its guest agent or L0's ARP table
+ * <p>An L1's L2 guests are then created inside it by a {@link NestedProvisioner}, through the
+ * L1's own libvirt. A bridged L1's address comes from its guest agent or L0's ARP table
  * ({@link AddressDiscovery}); a cloud-init L1 gets a {@link SeedImage}, recorded like the rest.
- * Several L1s are provisioned in parallel, each worker with its own libvirt connection
+ * What this version cannot do is refused before anything is created, naming the field: an L2 on a
+ * bridge or with a cloud-init seed, and a remote L0. Several L1s are provisioned in parallel, each
+ * worker with its own libvirt connection
  * (libvirt keeps its last error per thread). The first failure stops the others and propagates;
  * the caller's lifecycle then tears everything down.
  */
@@ -125,32 +127,42 @@ public final class Provisioner {
         }
         for (int i = 0; i < topology.l1().size(); i++) {
             GuestSpec guest = topology.l1().get(i);
-            String at = "l1[" + i + "]";
-            if (!guest.l2().isEmpty()) {
-                problems.add(at + ".l2: provisioning L2 guests inside an L1 is not available yet;"
-                        + " remove the l2 list to provision the L1s alone");
-            }
-            if (!guest.network().isNetwork() && !Files.isDirectory(Path.of("/sys/class/net", guest.network().bridge()))) {
-                problems.add(at + ".network.bridge: there is no network device " + guest.network().bridge()
-                        + " on this host; create the bridge with the lab's network on it,"
-                        + " or attach the guest to a libvirt network, e.g. network: {network: default}");
-            }
-            if (guest.keyInjection() == KeyInjection.CLOUD_INIT && !Files.isReadable(SeedImage.publicKeyFile(guest))) {
-                problems.add(at + ".ssh.publicKey: the cloud-init seed authorizes the public key "
-                        + SeedImage.publicKeyFile(guest) + ", which does not exist or cannot be read; write it with"
-                        + " ssh-keygen -y -f " + homePath(guest.ssh().identity()) + " > " + SeedImage.publicKeyFile(guest));
-            }
-            Path identity = homePath(guest.ssh().identity());
-            if (!Files.isReadable(identity)) {
-                problems.add(at + ".ssh.identity: " + identity + " does not exist or cannot be read;"
-                        + " name the private key the guest authorizes");
-            }
-            if (!guest.ssh().acceptNewHostKey() && !Files.isReadable(homePath(guest.ssh().knownHosts()))) {
-                problems.add(at + ".ssh.knownHosts: " + homePath(guest.ssh().knownHosts()) + " does not exist;"
-                        + " with acceptNewHostKey: false the guest's key must be in it already");
+            guestProblems(guest, "l1[" + i + "]", false, problems);
+            for (int j = 0; j < guest.l2().size(); j++) {
+                guestProblems(guest.l2().get(j), "l1[" + i + "].l2[" + j + "]", true, problems);
             }
         }
         return problems;
+    }
+
+    /** What this provisioner cannot do for one guest, an L1 or an L2 (whose files are on L0: the L1 sees L0's paths or gets them there). */
+    private static void guestProblems(GuestSpec guest, String at, boolean l2, List<String> problems) {
+        if (l2 && !guest.network().isNetwork()) {
+            problems.add(at + ".network.bridge: an L2 is found through its L1's libvirt leases; attach it to a"
+                    + " libvirt network of its L1, e.g. network: {network: default}");
+        } else if (!guest.network().isNetwork()
+                && !Files.isDirectory(Path.of("/sys/class/net", guest.network().bridge()))) {
+            problems.add(at + ".network.bridge: there is no network device " + guest.network().bridge()
+                    + " on this host; create the bridge with the lab's network on it,"
+                    + " or attach the guest to a libvirt network, e.g. network: {network: default}");
+        }
+        if (l2 && guest.keyInjection() == KeyInjection.CLOUD_INIT) {
+            problems.add(at + ".keyInjection: cloud-init seed images are made for L1s only; use keyInjection: image"
+                    + " with an image (or initramfs) that already authorizes the SSH key");
+        } else if (guest.keyInjection() == KeyInjection.CLOUD_INIT && !Files.isReadable(SeedImage.publicKeyFile(guest))) {
+            problems.add(at + ".ssh.publicKey: the cloud-init seed authorizes the public key "
+                    + SeedImage.publicKeyFile(guest) + ", which does not exist or cannot be read; write it with"
+                    + " ssh-keygen -y -f " + homePath(guest.ssh().identity()) + " > " + SeedImage.publicKeyFile(guest));
+        }
+        Path identity = homePath(guest.ssh().identity());
+        if (!Files.isReadable(identity)) {
+            problems.add(at + ".ssh.identity: " + identity + " does not exist or cannot be read;"
+                    + " name the private key the guest authorizes");
+        }
+        if (!guest.ssh().acceptNewHostKey() && !Files.isReadable(homePath(guest.ssh().knownHosts()))) {
+            problems.add(at + ".ssh.knownHosts: " + homePath(guest.ssh().knownHosts()) + " does not exist;"
+                    + " with acceptNewHostKey: false the guest's key must be in it already");
+        }
     }
 
     /**
@@ -172,8 +184,16 @@ public final class Provisioner {
         String uri = topology.l0().uri();
         refuseExisting(topology, uri);
         OwnerTag owner = OwnerTag.forThisProcess(lifecycle.record().run(), settings.lifetime());
-        List<ProvisionedGuest> guests = inParallel(topology.l1(),
-                guest -> provisionOne(guest, uri, lifecycle, owner, progress));
+        List<ProvisionedGuest> guests = inParallel(topology.l1(), guest -> {
+            ProvisionedGuest l1 = provisionOne(guest, uri, lifecycle, owner, progress);
+            List<ProvisionedGuest> all = new ArrayList<>(List.of(l1));
+            if (!guest.l2().isEmpty()) {
+                String at = "l1[" + topology.l1().indexOf(guest) + "]";
+                all.addAll(new NestedProvisioner(settings, this::knownHostsLock).provision(at, guest,
+                        l1.directTarget(), lifecycle, owner, progress));
+            }
+            return all;
+        });
         ProvisionedTopology provisioned = new ProvisionedTopology(lifecycle.record().run(), guests);
         provisioned.write(lifecycle.record().file().getParent());
         return provisioned;
@@ -205,7 +225,7 @@ public final class Provisioner {
         }
     }
 
-    private static boolean volumeExists(LibvirtSession session, String pool, String volume) throws HostException {
+    static boolean volumeExists(LibvirtSession session, String pool, String volume) throws HostException {
         try {
             return session.call("look up volume " + pool + "/" + volume, c -> {
                 StoragePool storagePool = c.storagePoolLookupByName(pool);
@@ -254,13 +274,13 @@ public final class Provisioner {
                         settings.leaseTimeout()).getHostAddress();
                 progress.info(name + ": address " + address + ", waiting for SSH");
                 readiness.portOpen(address, guest.ssh().port(), settings.portTimeout());
-                ProvisionedGuest reached = guestAt(guest, address, 0);
+                ProvisionedGuest reached = guestAt(guest, address, 0, null);
                 ReentrantLock knownHosts = knownHostsLock(reached);
                 knownHosts.lockInterruptibly();
                 try (SshHost ssh = readiness.sshAnswers(reached.directTarget(), settings.sshTimeout())) {
                     double seconds = (System.nanoTime() - start) / 1e9;
                     progress.info(String.format("%s: ready after %.1f s, ssh %s", name, seconds, ssh.name()));
-                    return guestAt(guest, address, seconds);
+                    return guestAt(guest, address, seconds, null);
                 } finally {
                     knownHosts.unlock();
                 }
@@ -281,16 +301,17 @@ public final class Provisioner {
                 file -> new ReentrantLock());
     }
 
-    private static ProvisionedGuest guestAt(GuestSpec guest, String address, double secondsToReady) {
+    /** The guest as benchmarks reach it; {@code via} names the L1 an L2 is reached through, or is null. */
+    static ProvisionedGuest guestAt(GuestSpec guest, String address, double secondsToReady, String via) {
         return new ProvisionedGuest(guest.name(), guest.level(), address, guest.ssh().user(), guest.ssh().port(),
                 homePath(guest.ssh().identity()).toString(), guest.ssh().passphraseEnv(),
                 homePath(guest.ssh().knownHosts()).toString(),
-                guest.ssh().acceptNewHostKey() ? HostKeyPolicy.RECORD_NEW : HostKeyPolicy.STRICT, null,
+                guest.ssh().acceptNewHostKey() ? HostKeyPolicy.RECORD_NEW : HostKeyPolicy.STRICT, via,
                 Math.round(secondsToReady * 10) / 10.0);
     }
 
     /** Creates the guest's volume in its pool and returns the path libvirt gave it. */
-    private static String createVolume(LibvirtSession session, GuestSpec guest) throws LibvirtFailedException {
+    static String createVolume(LibvirtSession session, GuestSpec guest) throws LibvirtFailedException {
         String pool = guest.disk().pool();
         String xml = VolumeXml.of(guest);
         return session.call("create volume " + VolumeXml.volumeName(guest) + " in pool " + pool, c -> {
@@ -308,15 +329,15 @@ public final class Provisioner {
         });
     }
 
-    /** One guest's provisioning, run on a worker thread. */
+    /** One L1's provisioning, run on a worker thread: the L1, then its L2s. */
     @FunctionalInterface
     private interface GuestWork {
-        ProvisionedGuest run(GuestSpec guest) throws Exception;
+        List<ProvisionedGuest> run(GuestSpec guest) throws Exception;
     }
 
     /**
      * Runs {@code work} for every guest on at most {@link Settings#parallelism} threads; returns the
-     * results in the guests' order. The first failure interrupts the others, waits for them to
+     * results in the guests' order (each L1 followed by its L2s). The first failure interrupts the others, waits for them to
      * stop (so nothing is created behind the caller's teardown) and is thrown.
      */
     private List<ProvisionedGuest> inParallel(List<GuestSpec> guests, GuestWork work)
@@ -328,23 +349,22 @@ public final class Provisioner {
             thread.setDaemon(true);
             return thread;
         });
-        CompletionService<ProvisionedGuest> completion = new ExecutorCompletionService<>(executor);
-        Map<Future<ProvisionedGuest>, GuestSpec> submitted = new HashMap<>();
+        CompletionService<List<ProvisionedGuest>> completion = new ExecutorCompletionService<>(executor);
+        Map<Future<List<ProvisionedGuest>>, GuestSpec> submitted = new HashMap<>();
         try {
             for (GuestSpec guest : guests) {
                 submitted.put(completion.submit(() -> work.run(guest)), guest);
             }
-            Map<String, ProvisionedGuest> done = new HashMap<>();
+            Map<String, List<ProvisionedGuest>> done = new HashMap<>();
             for (int i = 0; i < guests.size(); i++) {
-                Future<ProvisionedGuest> finished = completion.take();
+                Future<List<ProvisionedGuest>> finished = completion.take();
                 try {
-                    ProvisionedGuest guest = finished.get();
-                    done.put(guest.name(), guest);
+                    done.put(submitted.get(finished).name(), finished.get());
                 } catch (ExecutionException e) {
                     throw rethrow(submitted.get(finished).name(), e.getCause());
                 }
             }
-            return guests.stream().map(g -> done.get(g.name())).toList();
+            return guests.stream().flatMap(g -> done.get(g.name()).stream()).toList();
         } finally {
             executor.shutdownNow();
             boolean interrupted = Thread.interrupted();

@@ -5,21 +5,22 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The file a guest's serial console is written to ({@code <serial type='file'>}): what the guest's
  * kernel and init printed, the first thing to read when a guest does not come up.
  */
-public record SerialLog(Path file) {
+public record SerialLog(Path file) implements ConsoleLog {
 
     /** Only the end of a long log is read: a tail never needs more. */
     private static final int MAX_READ = 64 * 1024;
 
-    /**
-     * The last {@code lines} lines, with carriage returns and other control characters (except
-     * tab) removed; a short note instead when the file does not exist or cannot be read.
-     */
+    @Override
+    public String where() {
+        return file.toString();
+    }
+
+    @Override
     public String tail(int lines) {
         if (!Files.exists(file)) {
             return "(serial log " + file + " does not exist: the guest never wrote to its console)";
@@ -34,10 +35,10 @@ public record SerialLog(Path file) {
         } catch (IOException e) {
             return "(serial log " + file + " cannot be read: " + e.getMessage() + ")";
         }
-        List<String> all = text.replaceAll("[\\p{Cntrl}&&[^\n\t]]", "").lines().toList();
-        if (all.isEmpty()) {
+        String tail = ConsoleLog.printableTail(text, lines);
+        if (tail.isEmpty()) {
             return "(serial log " + file + " is empty: the guest never wrote to its console)";
         }
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        return tail;
     }
 }

@@ -38,6 +38,9 @@ public final class DomainXml {
         xml.element("on_crash", "destroy");
         xml.open("devices");
         disk(xml, guest.disk(), diskPath);
+        if (guest.boot() != null && guest.boot().hostRoot() != null) {
+            hostRoot(xml, guest.boot().hostRoot());
+        }
         if (seedImage != null) {
             xml.open("disk").attribute("type", "file").attribute("device", "cdrom");
             xml.empty("driver").attribute("name", "qemu").attribute("type", "raw");
@@ -118,6 +121,19 @@ public final class DomainXml {
         }
         xml.empty("source").attribute("file", path);
         xml.empty("target").attribute("dev", "vda").attribute("bus", "virtio");
+        xml.close();
+    }
+
+    /**
+     * The host's {@code /}, read-only over virtio-9p. multidevs='remap' keeps inode numbers unique
+     * across the host's mounts, which the guest would otherwise see colliding.
+     */
+    private static void hostRoot(XmlText xml, String tag) {
+        xml.open("filesystem").attribute("type", "mount").attribute("accessmode", "passthrough")
+                .attribute("multidevs", "remap");
+        xml.empty("source").attribute("dir", "/");
+        xml.empty("target").attribute("dir", tag);
+        xml.empty("readonly");
         xml.close();
     }
 

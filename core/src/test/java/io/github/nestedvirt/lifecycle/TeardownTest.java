@@ -122,6 +122,60 @@ class TeardownTest {
                         tuple(l1[0].describe(), TeardownReport.Outcome.REMOVED));
     }
 
+    /**
+     * An L2's domain, disk and serial log recorded inside an L1 that cannot be reached any more
+     * (its name does not resolve, so libvirt's real ssh transport fails at once): removing the L1
+     * removes them, and the teardown says so instead of failing.
+     */
+    @Test
+    void whatLivesInsideAnUnreachableL1IsRemovedWithIt() throws Exception {
+        String name = TestDomains.uniqueName("l1");
+        Resource[] l1 = provisionL1(name);
+        Resource[] l2 = recordL2Inside(name);
+
+        TeardownReport report = teardown().run(record);
+
+        assertThat(report.complete()).as(report.toText()).isTrue();
+        assertThat(report.steps()).extracting(s -> s.resource().describe(), TeardownReport.Step::outcome)
+                .containsExactly(
+                        tuple(l2[2].describe(), TeardownReport.Outcome.REMOVED_WITH_L1),
+                        tuple(l2[1].describe(), TeardownReport.Outcome.REMOVED_WITH_L1),
+                        tuple(l2[0].describe(), TeardownReport.Outcome.REMOVED_WITH_L1),
+                        tuple(l1[3].describe(), TeardownReport.Outcome.REMOVED),
+                        tuple(l1[2].describe(), TeardownReport.Outcome.REMOVED),
+                        tuple(l1[1].describe(), TeardownReport.Outcome.REMOVED),
+                        tuple(l1[0].describe(), TeardownReport.Outcome.REMOVED));
+        assertThat(report.steps().get(0).detail()).contains("l1.invalid");
+        assertThat(report.toText()).contains("removed with L1 " + name + ": domain " + name + "-l2");
+        assertThat(TopologyRecord.read(runDir).live()).isEmpty();
+    }
+
+    @Test
+    void whatLivesInsideAnUnreachableL1StaysFailedWhileThatL1IsNotRemoved() throws Exception {
+        String name = TestDomains.uniqueName("l1");
+        Resource[] l2 = recordL2Inside(name); // its L1 is not in this record, so nothing removes it
+
+        TeardownReport report = teardown().run(record);
+
+        assertThat(report.complete()).isFalse();
+        assertThat(report.failures()).extracting(s -> s.resource().describe())
+                .containsExactly(l2[2].describe(), l2[1].describe(), l2[0].describe());
+        assertThat(TopologyRecord.read(runDir).live()).hasSize(3);
+    }
+
+    /** A disk, a serial log and a domain of an L2 in L1 {@code l1}, recorded as created there. */
+    private Resource[] recordL2Inside(String l1) throws Exception {
+        String where = "qemu+ssh://root@l1.invalid/system?no_tty=1";
+        Resource volume = Resource.volume(where, "default", l1 + "-l2.qcow2", Level.L1).inside(l1);
+        Resource serial = Resource.file("root@l1.invalid", "/var/log/libvirt/qemu/" + l1 + "-l2-serial.log", Level.L1)
+                .inside(l1);
+        Resource domain = Resource.domain(where, l1 + "-l2", Level.L2).inside(l1);
+        for (Resource resource : new Resource[] {volume, serial, domain}) {
+            record.create(resource, () -> null);
+        }
+        return new Resource[] {volume, serial, domain};
+    }
+
     @Test
     void failuresDoNotStopTheRestAndAreAllReported() throws Exception {
         String name = TestDomains.uniqueName("l1");

@@ -274,19 +274,6 @@ class L1EndToEndTest {
         assertThat(session.find(name)).isEmpty();
     }
 
-    /** The volumes of pool {@value #POOL}, as they are now (the pool refreshed first). */
-    static List<String> volumes(LibvirtSession session) throws Exception {
-        return session.call("list volumes of pool " + POOL, c -> {
-            StoragePool pool = c.storagePoolLookupByName(POOL);
-            try {
-                pool.refresh(0);
-                return List.of(pool.listVolumes());
-            } finally {
-                pool.free();
-            }
-        });
-    }
-
     private void assertNothingLeft(List<String> names) throws Exception {
         List<String> volumes = volumes(session);
         List<Resource> recorded = TopologyRecord.read(runDir).resources();
@@ -298,5 +285,18 @@ class L1EndToEndTest {
             assertThat(guestDir.resolve(guest + "-serial.log")).doesNotExist();
             assertThat(Path.of(Provisioner.LIBVIRT_QEMU_LOGS, guest + ".log")).doesNotExist();
         }
+    }
+
+    /** The volumes of pool {@value #POOL}, as they are now on disk. */
+    static List<String> volumes(LibvirtSession session) throws Exception {
+        return session.call("list volumes of pool " + POOL, c -> {
+            StoragePool pool = c.storagePoolLookupByName(POOL);
+            try {
+                pool.refresh(0);
+                return List.of(pool.listVolumes());
+            } finally {
+                pool.free();
+            }
+        });
     }
 }

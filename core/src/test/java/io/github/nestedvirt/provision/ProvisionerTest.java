@@ -79,16 +79,21 @@ class ProvisionerTest {
                     l2:
                       - name: inner
                         memory: 1G
+                        network: {bridge: br1}
+                        ssh: {identity: /nonexistent/l2-key}
                 """, "t.yaml");
         Path runDir = dir.resolve("run");
         try (Lifecycle lifecycle = Lifecycle.open(runDir)) {
             assertThatThrownBy(() -> new Provisioner(QUICK).provision(topology, lifecycle, Progress.NONE))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("l1[0].l2: provisioning L2 guests inside an L1 is not available yet")
                     .hasMessageContaining("l1[0].ssh.publicKey: the cloud-init seed authorizes the public key"
                             + " /nonexistent/key.pub, which does not exist or cannot be read")
                     .hasMessageContaining("l1[0].ssh.identity: /nonexistent/key does not exist")
-                    .hasMessageContaining("l1[0].network.bridge: there is no network device nvmx-no-br on this host");
+                    .hasMessageContaining("l1[0].network.bridge: there is no network device nvmx-no-br on this host")
+                    // the L2 is checked too, before anything of its L1 exists
+                    .hasMessageContaining("l1[0].l2[0].network.bridge: an L2 is found through its L1's libvirt leases")
+                    .hasMessageContaining("l1[0].l2[0].keyInjection: cloud-init seed images are made for L1s only")
+                    .hasMessageContaining("l1[0].l2[0].ssh.identity: /nonexistent/l2-key does not exist");
         }
         assertThat(TopologyRecord.read(runDir).resources()).isEmpty();
     }

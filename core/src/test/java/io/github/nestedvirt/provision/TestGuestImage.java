@@ -47,11 +47,13 @@ public final class TestGuestImage {
     private final Path kernel;
     private final Path initrd;
     private final Path clientKey;
+    private final Path hostKey;
     private final String hostPublicKey;
     private final long files;
     private final long bytes;
 
-    private TestGuestImage(Path dir, Path kernel, Path initrd, Path clientKey, String hostPublicKey) throws IOException {
+    private TestGuestImage(Path dir, Path kernel, Path initrd, Path clientKey, Path hostKey, String hostPublicKey)
+            throws IOException {
         try (Stream<Path> paths = Files.walk(dir.resolve("root"))) {
             List<Path> regular = paths.filter(Files::isRegularFile).toList();
             this.files = regular.size();
@@ -64,6 +66,7 @@ public final class TestGuestImage {
         this.kernel = kernel;
         this.initrd = initrd;
         this.clientKey = clientKey;
+        this.hostKey = hostKey;
         this.hostPublicKey = hostPublicKey;
     }
 
@@ -102,6 +105,11 @@ public final class TestGuestImage {
     /** OpenSSH private key (ECDSA P-256, no passphrase) whose public half root accepts. */
     public Path clientKey() {
         return clientKey;
+    }
+
+    /** dropbear's private host key (also given to the L1 of {@link TestHypervisorImage}). */
+    Path hostKey() {
+        return hostKey;
     }
 
     /** dropbear's host key as a known_hosts key field: {@code ssh-ed25519 AAAA...}. */
@@ -194,7 +202,7 @@ public final class TestGuestImage {
         run(local, "cd " + Shell.quote(root.toString()) + " && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1 > "
                 + Shell.quote(initrd.toString()));
         Files.setPosixFilePermissions(initrd, PosixFilePermissions.fromString("rw-r--r--"));
-        return new TestGuestImage(dir, kernel, initrd, clientKey, hostPublicKey);
+        return new TestGuestImage(dir, kernel, initrd, clientKey, hostKey, hostPublicKey);
     }
 
     /** The kernel with the highest version in /boot that has its modules installed. */
@@ -238,7 +246,7 @@ public final class TestGuestImage {
         }
     }
 
-    private static String run(LocalHost local, String command) throws Exception {
+    static String run(LocalHost local, String command) throws Exception {
         CommandResult result = local.run(command, STEP_TIMEOUT);
         if (!result.succeeded()) {
             throw new IllegalStateException("building the test L1 image: '" + command + "' exited with "
@@ -247,7 +255,7 @@ public final class TestGuestImage {
         return result.stdout();
     }
 
-    private static void writeExecutable(Path file, String text) throws IOException {
+    static void writeExecutable(Path file, String text) throws IOException {
         Files.writeString(file, text);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
@@ -266,7 +274,7 @@ public final class TestGuestImage {
     }
 
     /** busybox udhcpc only reports a lease; this script puts it on the interface. */
-    private static final String UDHCPC_SCRIPT = """
+    static final String UDHCPC_SCRIPT = """
             #!/bin/sh
             case "$1" in
               deconfig)

@@ -60,4 +60,43 @@ public final class TestTopology {
         }
         return yaml.toString();
     }
+
+    /**
+     * One L1 of {@link TestHypervisorImage} (TCG, 1 GiB, L0's root shared read-only) with one L2
+     * of {@link TestGuestImage} inside it (TCG in TCG, 256 MiB, on the L1's {@code default}
+     * network, its disk in the L1's {@code default} pool, its serial log in the L1).
+     *
+     * @param l2Cmdline appended to the L2's kernel command line (e.g. to make it fail)
+     * @param dir where the L1's serial log and the shared known_hosts go
+     */
+    public static String nestedYaml(String l1, String l2, TestHypervisorImage image, String l2Cmdline, Path dir) {
+        TestGuestImage guest = image.guestImage();
+        return """
+                l0:
+                  uri: qemu:///system
+                l1:
+                  - name: %1$s
+                    vcpus: 2
+                    memory: 1G
+                    domainType: qemu
+                    allowTcg: true
+                    network: {network: default}
+                    disk: {format: qcow2, preallocation: metadata, size: 256M, pool: default}
+                    keyInjection: image
+                    boot: {kernel: %3$s, initrd: %4$s, cmdline: quiet, hostRoot: %5$s}
+                    serialLog: %6$s
+                    ssh: {identity: %7$s, knownHosts: %8$s, acceptNewHostKey: true}
+                    l2:
+                      - name: %2$s
+                        vcpus: 1
+                        memory: 256M
+                        domainType: qemu
+                        allowTcg: true
+                        disk: {format: qcow2, size: 64M, pool: default}
+                        keyInjection: image
+                        boot: {kernel: %3$s, initrd: %9$s, cmdline: "quiet %10$s"}
+                        ssh: {identity: %7$s, knownHosts: %8$s, acceptNewHostKey: true}
+                """.formatted(l1, l2, image.kernel(), image.initrd(), TestHypervisorImage.HOST_ROOT_TAG,
+                dir.resolve(l1 + "-serial.log"), guest.clientKey(), dir.resolve("known_hosts"), guest.initrd(), l2Cmdline);
+    }
 }

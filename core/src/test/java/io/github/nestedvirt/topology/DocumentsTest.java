@@ -1,6 +1,7 @@
 package io.github.nestedvirt.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.nestedvirt.result.Level;
 import java.io.IOException;
@@ -83,6 +84,38 @@ class DocumentsTest {
         assertThat(only(doc, "cmdline").getTextContent()).isEqualTo("quiet console=tty0 console=ttyS0,115200");
         assertThat(only(doc, "log").getAttribute("file")).isEqualTo("/var/log/libvirt/qemu/nvmx-tcg-l1-serial.log");
         assertThat(doc.getElementsByTagName("feature").getLength()).as("TCG emulates no VMX").isZero();
+    }
+
+    /** The L1 of plans/topology-tcg-l2.yaml: L0's root shared read-only, and an L2 on the L1's own network. */
+    @Test
+    void hypervisorL1SharingTheHostRootAndItsL2Validate() throws Exception {
+        GuestSpec l1 = reader.read(Path.of("../plans/topology-tcg-l2.yaml")).l1().get(0);
+        String xml = DomainXml.of(l1, "/var/lib/libvirt/images/nvmx-tcg-hv.qcow2", null, OWNER);
+
+        assertValid(xml, "domain");
+        Element filesystem = only(parse(xml), "filesystem");
+        assertThat(filesystem.getAttribute("type")).isEqualTo("mount");
+        assertThat(filesystem.getAttribute("accessmode")).isEqualTo("passthrough");
+        assertThat(((Element) filesystem.getElementsByTagName("source").item(0)).getAttribute("dir")).isEqualTo("/");
+        assertThat(((Element) filesystem.getElementsByTagName("target").item(0)).getAttribute("dir")).isEqualTo("l0root");
+        assertThat(filesystem.getElementsByTagName("readonly").getLength()).isEqualTo(1);
+
+        GuestSpec l2 = l1.l2().get(0);
+        String l2Xml = DomainXml.of(l2, "/var/lib/libvirt/images/nvmx-tcg-l2.qcow2", null, OWNER);
+        assertValid(l2Xml, "domain");
+        assertThat(parse(l2Xml).getElementsByTagName("filesystem").getLength()).isZero();
+        Element network = (Element) only(parse(l2Xml), "interface").getElementsByTagName("source").item(0);
+        assertThat(network.getAttribute("network")).isEqualTo("default");
+    }
+
+    @Test
+    void aHostRootTagThatIsNoMountTagIsRefusedNamingTheField() {
+        assertThatThrownBy(() -> reader.read("""
+                l1:
+                  - name: l1
+                    boot: {kernel: /boot/vmlinuz, hostRoot: "a b"}
+                """, "bad.yaml"))
+                .hasMessageContaining("hostRoot: 'a b' is not a 9p mount tag");
     }
 
     @Test

@@ -1,0 +1,189 @@
+package io.github.nestedvirt.provision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.nestedvirt.bench.IoScan;
+import io.github.nestedvirt.bench.Progress;
+import io.github.nestedvirt.host.SshHost;
+import io.github.nestedvirt.lifecycle.Lifecycle;
+import io.github.nestedvirt.lifecycle.Resource;
+import io.github.nestedvirt.lifecycle.TeardownReport;
+import io.github.nestedvirt.lifecycle.TopologyRecord;
+import io.github.nestedvirt.result.Level;
+import io.github.nestedvirt.result.Measurement;
+import io.github.nestedvirt.topology.Topology;
+import io.github.nestedvirt.topology.TopologyReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real L2 inside a real L1, both under TCG on this machine's libvirtd: the {@link Provisioner}
+ * boots the L1 of {@link TestHypervisorImage} (this machine's qemu and libvirt, through its root
+ * file system shared read-only), then creates the L2 in the L1's own libvirt through the relay
+ * over the engine's SSH session, waits for the L2's lease on the L1's network and logs in through
+ * the L1. A command and the foundation's {@link IoScan} run in the L2; teardown removes the L2
+ * through the L1's libvirt, then the L1, and nothing is left on L0.
+ *
+ * <p>TCG inside TCG is slow: about 5 minutes per test on 2 cores (docs/performance.md).
+ */
+@Tag("libvirt")
+class L2EndToEndTest {
+
+    private static final Provisioner.Settings SLOW_NESTED = Provisioner.Settings.defaults()
+            .withTimeouts(Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(5));
+
+    private LibvirtSession session;
+    private String l1;
+    private String l2;
+    private Path guestDir;
+    private Path runDir;
+
+    @BeforeAll
+    static void removeLeftoversOfCrashedRuns() throws Exception {
+        L1EndToEndTest.removeLeftoversOfCrashedRuns();
+    }
+
+    @BeforeEach
+    void prepare() throws Exception {
+        session = LibvirtSession.open(L1EndToEndTest.URI);
+        l1 = L1EndToEndTest.PREFIX + ProcessHandle.current().pid() + "-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        l2 = l1 + "-2";
+        guestDir = Files.createTempDirectory("nvmx-test-l2-");
+        // qemu runs as libvirt's qemu user and must be able to create the L1's serial log in here.
+        Files.setPosixFilePermissions(guestDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        runDir = guestDir.resolve("run-" + l1);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        try {
+            TestGuestImage.deleteTree(guestDir);
+        } finally {
+            session.close();
+        }
+    }
+
+    @Test
+    void provisionsAnL2InsideAnL1ThroughItsLibvirtRunsIoScanInItAndTeardownLeavesNothing() throws Exception {
+        long build = System.nanoTime();
+        TestHypervisorImage image = TestHypervisorImage.get();
+        System.out.printf("Test L1 and L2 images built in %.1f s%n", (System.nanoTime() - build) / 1e9);
+        Topology topology = new TopologyReader().read(TestTopology.nestedYaml(l1, l2, image, "", guestDir), "nested.yaml");
+        ProvisionedTopology provisioned;
+        String l2Interface;
+        String kernelRelease;
+        List<Measurement> measurements;
+        List<String> domainsInL1;
+        TeardownReport report;
+        try (Lifecycle lifecycle = Lifecycle.open(runDir)) {
+            long start = System.nanoTime();
+            provisioned = new Provisioner(SLOW_NESTED).provision(topology, lifecycle, L1EndToEndTest.PRINT);
+            System.out.printf("Provision 1 L1 with 1 L2 (TCG in TCG): %.1f s (L1 ready after %.1f s, L2 after %.1f s more)%n",
+                    (System.nanoTime() - start) / 1e9, provisioned.guest(l1).secondsToReady(),
+                    provisioned.guest(l2).secondsToReady());
+            try (SshHost guest = SshHost.connect(provisioned.sshTarget(l2))) {
+                l2Interface = guest.run("ip -4 -o addr show dev eth0", Duration.ofSeconds(60)).orThrow(l2).stdout();
+                kernelRelease = guest.run("uname -r", Duration.ofSeconds(60)).orThrow(l2).stdout().strip();
+                IoScan scan = new IoScan(IoScan.Parameters.fromPlan(List.of("/"), true, false, 0, 2, 2, 300));
+                measurements = scan.measure(guest, Level.L2, Progress.NONE);
+            }
+            // The L2 is in the L1's own libvirt, seen through a relay of the test's own.
+            try (SshHost hypervisor = SshHost.connect(provisioned.sshTarget(l1));
+                    L1Libvirt libvirt = L1Libvirt.open(hypervisor);
+                    LibvirtSession inL1 = libvirt.session()) {
+                domainsInL1 = inL1.domainNames();
+            }
+            long teardown = System.nanoTime();
+            report = lifecycle.tearDown();
+            System.out.printf("Teardown of 1 L1 with 1 L2: %.1f s%n", (System.nanoTime() - teardown) / 1e9);
+        }
+
+        ProvisionedGuest guest = provisioned.guest(l2);
+        assertThat(provisioned.guests()).extracting(ProvisionedGuest::name).containsExactly(l1, l2);
+        assertThat(guest.level()).isEqualTo(Level.L2);
+        assertThat(guest.via()).isEqualTo(l1);
+        assertThat(guest.address()).startsWith(TestHypervisorImage.L1_SUBNET + ".");
+        assertThat(l2Interface).contains("inet " + guest.address() + "/");
+        assertThat(kernelRelease).isEqualTo(image.kernel().getFileName().toString().substring("vmlinuz-".length()));
+        assertThat(domainsInL1).containsExactly(l2);
+        // Both first logins recorded the one host key both images carry, each under its own address.
+        assertThat(Files.readAllLines(guestDir.resolve("known_hosts"))).containsExactlyInAnyOrder(
+                provisioned.guest(l1).address() + " " + image.guestImage().hostPublicKey(),
+                guest.address() + " " + image.guestImage().hostPublicKey());
+        assertThat(measurements).extracting(Measurement::metric).containsExactly("seconds", "throughput");
+        for (Measurement measurement : measurements) {
+            assertThat(measurement.level()).isEqualTo(Level.L2);
+            assertThat(measurement.samples()).hasSize(2).allSatisfy(s -> assertThat(s.value()).isPositive());
+            // The L2's whole initramfs was read: at least the files packed into it.
+            assertThat(Long.parseLong(measurement.attributes().get("files"))).isGreaterThanOrEqualTo(
+                    image.guestImage().files());
+            assertThat(measurement.attributes().get("permissionDenied")).isEqualTo("0");
+        }
+        System.out.printf("io-scan of / in the L2: %s s over %s files%n",
+                measurements.get(0).samples().stream().map(s -> s.value()).toList(),
+                measurements.get(0).attributes().get("files"));
+        // The L2's four resources and the L1's network went through the L1's libvirt and shell,
+        // before the L1's own four.
+        assertThat(report.complete()).as(report.toText()).isTrue();
+        assertThat(report.steps()).hasSize(9);
+        assertThat(report.steps().get(4).resource().kind()).isEqualTo(Resource.Kind.NETWORK);
+        assertThat(report.steps().subList(0, 5)).allSatisfy(step -> {
+            assertThat(step.resource().within()).isEqualTo(l1);
+            assertThat(step.outcome()).isEqualTo(TeardownReport.Outcome.REMOVED);
+        });
+        assertThat(report.steps().subList(5, 9)).allSatisfy(step -> {
+            assertThat(step.resource().within()).isNull();
+            assertThat(step.outcome()).isEqualTo(TeardownReport.Outcome.REMOVED);
+        });
+        assertNothingLeft();
+    }
+
+    @Test
+    void anL2ThatNeverBootsFailsWithTheSerialLogFromInsideItsL1AndTeardownLeavesNothing() throws Exception {
+        TestHypervisorImage image = TestHypervisorImage.get();
+        // The L2's first process powers it off before any network comes up.
+        Topology topology = new TopologyReader().read(TestTopology.nestedYaml(l1, l2, image,
+                "rdinit=/bin/busybox -- poweroff -f", guestDir), "nested.yaml");
+        Provisioner provisioner = new Provisioner(SLOW_NESTED);
+
+        try (Lifecycle lifecycle = Lifecycle.open(runDir)) {
+            assertThatThrownBy(() -> provisioner.provision(topology, lifecycle, L1EndToEndTest.PRINT))
+                    .isInstanceOf(GuestNotReadyException.class)
+                    .hasMessageStartingWith(l2 + ": the domain stopped running before it got an address; last "
+                            + GuestReadiness.SERIAL_TAIL_LINES + " lines of its serial log /var/log/libvirt/qemu/"
+                            + l2 + "-serial.log in root@192.168.122.")
+                    .hasMessageContaining("reboot: Power down")
+                    .satisfies(e -> System.out.println("An L2 that stops before it is ready: " + e.getMessage()));
+            assertThat(TopologyRecord.read(runDir).live()).hasSize(9)
+                    .filteredOn(r -> l1.equals(r.within())).extracting(Resource::kind)
+                    .containsExactlyInAnyOrder(Resource.Kind.NETWORK, Resource.Kind.VOLUME, Resource.Kind.FILE,
+                            Resource.Kind.FILE, Resource.Kind.DOMAIN);
+        }
+
+        assertThat(runDir.resolve(ProvisionedTopology.FILE_NAME)).doesNotExist();
+        assertNothingLeft();
+    }
+
+    /** Nothing of the L1 on L0, and the record says all nine resources (four per guest, L1's network) are removed. */
+    private void assertNothingLeft() throws Exception {
+        List<String> volumes = L1EndToEndTest.volumes(session);
+        assertThat(TopologyRecord.read(runDir).resources()).hasSize(9)
+                .allSatisfy(r -> assertThat(r.state()).isEqualTo(Resource.State.REMOVED));
+        assertThat(session.find(l1)).isEmpty();
+        assertThat(volumes).doesNotContain(l1 + ".qcow2");
+        assertThat(guestDir.resolve(l1 + "-serial.log")).doesNotExist();
+        assertThat(Path.of(Provisioner.LIBVIRT_QEMU_LOGS, l1 + ".log")).doesNotExist();
+    }
+}
