@@ -59,7 +59,7 @@ class NvmxProvisionTest {
                 """);
         NvmxCall call = NvmxCall.of("provision", topology.toString(), "--run-dir", temp.resolve("run").toString());
         assertThat(call.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
-        assertThat(call.err()).contains("l1[0].l2[0].keyInjection: cloud-init seed images are not created yet");
+        assertThat(call.err()).contains("l1[0].l2[0].keyInjection: cloud-init seed images are made for L1s only");
         assertThat(TopologyRecord.read(temp.resolve("run")).resources()).isEmpty();
     }
 
