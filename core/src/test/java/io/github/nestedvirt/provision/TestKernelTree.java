@@ -13,14 +13,14 @@ import java.time.Duration;
  * 1.4 GB and takes seconds to minutes to unpack. Unpacked next to its place and renamed, so that
  * parallel test runs never see half a tree.
  */
-final class TestKernelTree {
+public final class TestKernelTree {
 
     static final Path TARBALL = Path.of("/usr/src/linux-source-6.1.tar.xz");
 
     private TestKernelTree() {
     }
 
-    static synchronized void ensure(Path tree) throws Exception {
+    public static synchronized void ensure(Path tree) throws Exception {
         if (Files.isRegularFile(tree.resolve("Makefile"))) {
             return;
         }

@@ -62,12 +62,6 @@ public final class TestTopology {
      * @param dir where the L1's serial log and the shared known_hosts go
      */
     public static String nestedYaml(String l1, String l2, TestHypervisorImage image, String l2Cmdline, Path dir) {
-        return nestedYaml(l1, l2, "1G", image, l2Cmdline, dir);
-    }
-
-    /** {@link #nestedYaml(String, String, TestHypervisorImage, String, Path)} with an L1 of {@code l1Memory}. */
-    public static String nestedYaml(String l1, String l2, String l1Memory, TestHypervisorImage image, String l2Cmdline,
-            Path dir) {
         TestGuestImage guest = image.guestImage();
         return """
                 l0:
@@ -75,7 +69,7 @@ public final class TestTopology {
                 l1:
                   - name: %1$s
                     vcpus: 2
-                    memory: %11$s
+                    memory: 1G
                     domainType: qemu
                     allowTcg: true
                     network: {network: default}
@@ -95,7 +89,6 @@ public final class TestTopology {
                         boot: {kernel: %3$s, initrd: %9$s, cmdline: "quiet %10$s"}
                         ssh: {identity: %7$s, knownHosts: %8$s, acceptNewHostKey: true}
                 """.formatted(l1, l2, image.kernel(), image.initrd(), TestHypervisorImage.HOST_ROOT_TAG,
-                dir.resolve(l1 + "-serial.log"), guest.clientKey(), dir.resolve("known_hosts"), guest.initrd(), l2Cmdline,
-                l1Memory);
+                dir.resolve(l1 + "-serial.log"), guest.clientKey(), dir.resolve("known_hosts"), guest.initrd(), l2Cmdline);
     }
 }
