@@ -2,6 +2,10 @@ package io.github.nestedvirt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.nestedvirt.provision.TestKernelTree;
+import io.github.nestedvirt.result.Measurement;
+import io.github.nestedvirt.result.ResultJson;
+import io.github.nestedvirt.result.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -38,6 +42,21 @@ class NvmxTest {
             assertThat(nvmx(args)).as(String.join(" ", args)).isZero();
             assertThat(out).as(String.join(" ", args)).contains("Usage: nvmx " + String.join(" ", command));
         }
+    }
+
+    @Test
+    void aKernelBuildOfOneTargetIsRecordedAsSuch() throws Exception {
+        Path tree = Path.of("/usr/src/linux-source-6.1");
+        TestKernelTree.ensure(tree);
+        int code = nvmx("bench", "kernel", "--source", tree.toString(), "--config", "tinyconfig", "--target", "prepare",
+                "--work-dir", temp.resolve("work").toString(), "--runs", "1", "--max-runs", "1",
+                "--results", temp.resolve("results").toString(), "--json");
+
+        assertThat(code).as(err).isZero();
+        Measurement build = ResultJson.mapper().readValue(out, Run.class).measurements().get(0);
+        assertThat(build.variant()).containsEntry("config", "tinyconfig").containsEntry("targets", "prepare");
+        assertThat(temp.resolve("work/build/include/generated/asm-offsets.h")).isRegularFile();
+        assertThat(temp.resolve("work/build/vmlinux")).doesNotExist();
     }
 
     @Test
