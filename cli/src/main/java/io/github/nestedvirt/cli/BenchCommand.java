@@ -151,6 +151,11 @@ final class BenchCommand {
         @Option(names = "--drop-caches", description = "Drop the page cache before each build (root on the host).")
         boolean dropCaches;
 
+        @Option(names = "--target", paramLabel = "TARGET",
+                description = "Build only this make target or directory (e.g. prepare, lib/); repeatable. "
+                        + "Default: the whole kernel.")
+        List<String> targets;
+
         @Override
         String type() {
             return "kernel";
@@ -165,6 +170,7 @@ final class BenchCommand {
             entry.put("debugOff", !keepDebug);
             putIfSet(entry, "jobs", jobs);
             entry.put("dropCaches", dropCaches);
+            putIfSet(entry, "targets", targets);
             return entry;
         }
     }

@@ -2,6 +2,10 @@ package io.github.nestedvirt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.nestedvirt.provision.TestKernelTree;
+import io.github.nestedvirt.result.Measurement;
+import io.github.nestedvirt.result.ResultJson;
+import io.github.nestedvirt.result.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -91,6 +95,21 @@ class NvmxTest {
         assertThat(err).contains("nvmx: kvm module: local: kvm_intel is not loaded (loaded: ")
                 .contains("load it with 'modprobe kvm_intel' on an Intel host");
         assertThat(temp.resolve("results")).doesNotExist();
+    }
+
+    @Test
+    void aKernelBuildOfOneTargetIsRecordedAsSuch() throws Exception {
+        Path tree = Path.of("/usr/src/linux-source-6.1");
+        TestKernelTree.ensure(tree);
+        int code = nvmx("bench", "kernel", "--source", tree.toString(), "--config", "tinyconfig", "--target", "prepare",
+                "--work-dir", temp.resolve("work").toString(), "--runs", "1", "--max-runs", "1",
+                "--results", temp.resolve("results").toString(), "--json");
+
+        assertThat(code).as(err).isZero();
+        Measurement build = ResultJson.mapper().readValue(out, Run.class).measurements().get(0);
+        assertThat(build.variant()).containsEntry("config", "tinyconfig").containsEntry("targets", "prepare");
+        assertThat(temp.resolve("work/build/include/generated/asm-offsets.h")).isRegularFile();
+        assertThat(temp.resolve("work/build/vmlinux")).doesNotExist();
     }
 
     @Test

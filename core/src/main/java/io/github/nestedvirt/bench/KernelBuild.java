@@ -42,6 +42,8 @@ public final class KernelBuild {
 
     private static final Pattern VERSION = Pattern.compile("\\d+\\.\\d+\\S*");
 
+    private static final Pattern TARGET = Pattern.compile("[A-Za-z0-9_./][A-Za-z0-9_./-]*");
+
     private final Parameters parameters;
 
     /**
@@ -57,9 +59,12 @@ public final class KernelBuild {
      * @param maxRuns measured builds at most
      * @param prepareTimeout how long download, extraction and configuration may take
      * @param runTimeout how long one build may take
+     * @param targets what each timed {@code make} builds, e.g. {@code prepare} or a directory such as
+     *     {@code lib/}; empty for the whole kernel (make's default target)
      */
     public record Parameters(String source, String workDir, String config, boolean debugOff, int jobs,
-            boolean dropCaches, int warmups, int runs, int maxRuns, Duration prepareTimeout, Duration runTimeout) {
+            boolean dropCaches, int warmups, int runs, int maxRuns, Duration prepareTimeout, Duration runTimeout,
+            List<String> targets) {
 
         public Parameters {
             if (source == null || source.isBlank()) {
@@ -90,11 +95,26 @@ public final class KernelBuild {
             if (runTimeout == null || runTimeout.isNegative() || runTimeout.isZero()) {
                 throw new IllegalArgumentException("runTimeout: must be a positive duration, got " + runTimeout);
             }
+            targets = targets == null ? List.of() : List.copyOf(targets);
+            for (String target : targets) {
+                // a word starting with '-' would be read by make as an option, not a target
+                if (!TARGET.matcher(target).matches()) {
+                    throw new IllegalArgumentException("targets: '" + target + "' is not a make target or kernel "
+                            + "directory (letters, digits, '_', '.', '/', '-', not starting with '-')");
+                }
+            }
+        }
+
+        /** The whole kernel: make's default target. */
+        public Parameters(String source, String workDir, String config, boolean debugOff, int jobs,
+                boolean dropCaches, int warmups, int runs, int maxRuns, Duration prepareTimeout, Duration runTimeout) {
+            this(source, workDir, config, debugOff, jobs, dropCaches, warmups, runs, maxRuns, prepareTimeout,
+                    runTimeout, List.of());
         }
 
         /** defconfig, debug off, one job per CPU, 3 builds without warm-up, caches kept. */
         public static Parameters defaults(String source, String workDir) {
-            return fromPlan(source, workDir, null, null, null, null, null, null, null, null, null);
+            return fromPlan(source, workDir, null, null, null, null, null, null, null, null, null, null);
         }
 
         /** The keys of a plan entry (and of a Pipeline step); all but {@code source} are optional. */
@@ -126,14 +146,17 @@ public final class KernelBuild {
                 @JsonPropertyDescription("How long fetching and unpacking the source may take. Default: 60.")
                 @JsonProperty("prepareTimeoutMinutes") Integer prepareTimeoutMinutes,
                 @JsonPropertyDescription("How long one build may take. Default: 360.")
-                @JsonProperty("timeoutMinutes") Integer timeoutMinutes) {
+                @JsonProperty("timeoutMinutes") Integer timeoutMinutes,
+                @JsonPropertyDescription("make targets to build instead of the whole kernel, e.g. [prepare];"
+                        + " they are part of the result's variant. Default: the whole kernel.")
+                @JsonProperty("targets") List<String> targets) {
             int min = runs == null ? 3 : runs;
             return new Parameters(source, workDir == null ? "/var/tmp/nvmx-kernel" : workDir,
                     config == null ? "defconfig" : config, debugOff == null || debugOff, jobs == null ? 0 : jobs,
                     Boolean.TRUE.equals(dropCaches), warmups == null ? 0 : warmups, min,
                     maxRuns == null ? 2 * min : maxRuns,
                     Duration.ofMinutes(prepareTimeoutMinutes == null ? 60 : prepareTimeoutMinutes),
-                    Duration.ofMinutes(timeoutMinutes == null ? 360 : timeoutMinutes));
+                    Duration.ofMinutes(timeoutMinutes == null ? 360 : timeoutMinutes), targets);
         }
 
         public RunCountPolicy policy() {
@@ -181,6 +204,10 @@ public final class KernelBuild {
                 : Integer.parseInt(step(host, "nproc", "counting CPUs").stdout().strip());
         progress.info("kernel-build: Linux " + version + ", " + parameters.config() + ", -j" + jobs);
 
+        String targets = parameters.targets().isEmpty() ? "" : " " + Shell.command(parameters.targets());
+        if (!targets.isEmpty()) {
+            progress.info("kernel-build: building only " + String.join(" ", parameters.targets()));
+        }
         List<Sample> samples = Benchmarks.repeat(host, BENCHMARK, parameters.warmups(), parameters.policy(),
                 progress, index -> {
                     step(host, make + " clean", "make clean");
@@ -193,7 +220,7 @@ public final class KernelBuild {
                                     + Tails.of(drop.stderr(), 3));
                         }
                     }
-                    CommandResult result = host.run(HostTiming.wrap(make + " -j" + jobs + " > " + Shell.quote(log)
+                    CommandResult result = host.run(HostTiming.wrap(make + " -j" + jobs + targets + " > " + Shell.quote(log)
                             + " 2>&1"), parameters.runTimeout());
                     HostTiming.Timing timing = HostTiming.parse(result.stdout());
                     if (timing.exitStatus() != 0) {
@@ -208,6 +235,10 @@ public final class KernelBuild {
         Map<String, String> variant = new LinkedHashMap<>();
         variant.put("config", parameters.config());
         variant.put("jobs", Integer.toString(jobs));
+        if (!parameters.targets().isEmpty()) {
+            // a partial build is a different measurement from a whole one
+            variant.put("targets", String.join(" ", parameters.targets()));
+        }
         Map<String, String> attributes = Map.of("kernelVersion", version, "config", parameters.config(),
                 "jobs", Integer.toString(jobs), "debugOff", Boolean.toString(parameters.debugOff()),
                 "dropCaches", Boolean.toString(parameters.dropCaches()), "buildDir", build);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.nestedvirt.provision.TestKernelTree;
 import io.github.nestedvirt.result.Better;
 import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.result.Measurement;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,39 @@ class KernelBuildTest {
         assertThat(params("/usr/src/linux", "/tmp/w", "defconfig").isTree()).isTrue();
         assertThat(params("https://cdn.kernel.org/pub/linux/kernel/v6.x/linux-6.1.tar.xz", "/tmp/w", "defconfig")
                 .isTree()).isFalse();
+    }
+
+    @Test
+    void aTargetThatMakeWouldReadAsAnOptionIsRefused() {
+        assertThatThrownBy(() -> KernelBuild.Parameters.fromPlan("/usr/src/linux", null, null, null, null, null, null,
+                null, null, null, null, List.of("prepare", "-j999")))
+                .hasMessageStartingWith("targets: '-j999' is not a make target or kernel directory");
+        assertThat(KernelBuild.Parameters.defaults("/usr/src/linux", "/tmp/w").targets()).isEmpty();
+    }
+
+    @Test
+    void onlyTheTargetsAskedForAreBuiltFromAReadOnlyUseOfTheTree() throws Exception {
+        Path tree = Path.of("/usr/src/linux-source-6.1");
+        TestKernelTree.ensure(tree);
+        Path work = Files.createTempDirectory("kernel-build-prepare");
+        try (TestLocalHost host = new TestLocalHost()) {
+            KernelBuild build = new KernelBuild(KernelBuild.Parameters.fromPlan(tree.toString(), work.toString(),
+                    "tinyconfig", null, null, null, null, 1, 1, null, null, List.of("prepare")));
+
+            Measurement measurement = build.measure(host, Level.L0, Progress.NONE);
+
+            assertThat(measurement.variant()).containsEntry("targets", "prepare").containsEntry("config", "tinyconfig");
+            assertThat(measurement.values()).hasSize(1);
+            assertThat(work.resolve("build/include/generated/asm-offsets.h")).isRegularFile();
+            // prepare stops before any kernel object is compiled
+            assertThat(work.resolve("build/vmlinux")).doesNotExist();
+            assertThat(work.resolve("build/init/main.o")).doesNotExist();
+            // the tree is only read: an out-of-tree build leaves no configuration in it
+            assertThat(tree.resolve(".config")).doesNotExist();
+            System.out.println("kernel build tinyconfig, prepare only: " + measurement.values()[0] + " s");
+        } finally {
+            deleteTree(work);
+        }
     }
 
     private static KernelBuild.Parameters params(String source, String work, String config) {

@@ -95,6 +95,18 @@ class PlanReaderTest {
     }
 
     @Test
+    void readsTheShippedNestedSmokePlanWithItsTopologyAndAPartialKernelBuild() throws Exception {
+        Plan plan = reader.read(Path.of("../plans/tcg-nested-smoke.yaml"));
+
+        assertThat(Path.of(plan.topology())).isRegularFile();
+        assertThat(plan.hosts().values()).extracting(HostSpec::guest).containsExactly(null, "nvmx-tcg-hv", "nvmx-tcg-l2");
+        assertThat(plan.benchmarks()).extracting(BenchmarkSpec::type).containsExactly("io", "io", "io", "net", "kernel");
+        KernelBuild.Parameters kernel = ((KernelBuildSpec) plan.benchmarks().get(4)).parameters();
+        assertThat(kernel.targets()).containsExactly("prepare");
+        assertThat(kernel.config()).isEqualTo("tinyconfig");
+    }
+
+    @Test
     void appliesTheSeedDefaults() throws Exception {
         Plan plan = reader.read("""
                 name: defaults

@@ -1,0 +1,204 @@
+package io.github.nestedvirt.provision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.nestedvirt.bench.IoScan;
+import io.github.nestedvirt.bench.KernelBuild;
+import io.github.nestedvirt.bench.NetworkThroughput;
+import io.github.nestedvirt.bench.Progress;
+import io.github.nestedvirt.compare.Overheads;
+import io.github.nestedvirt.compare.RatioRow;
+import io.github.nestedvirt.compare.Significance;
+import io.github.nestedvirt.lifecycle.Resource;
+import io.github.nestedvirt.lifecycle.TopologyRecord;
+import io.github.nestedvirt.plan.PlanReader;
+import io.github.nestedvirt.plan.PlanRunner;
+import io.github.nestedvirt.plan.RunOutcome;
+import io.github.nestedvirt.result.Level;
+import io.github.nestedvirt.result.Measurement;
+import io.github.nestedvirt.result.Run;
+import io.github.nestedvirt.result.Sample;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code plans/tcg-nested-smoke.yaml} run for real through the {@link PlanRunner}: it provisions a
+ * TCG L1 of {@link TestHypervisorImage} with a TCG L2 inside, runs I/O on L0, L1 and L2, iperf3
+ * from L1 to L0 and a kernel build (tinyconfig, {@code prepare}) in L1, and tears both guests down. The plan is the committed file; only its guest names (unique per test
+ * run) and its topology (this test's boot files) are the test's own, and its kernel build is left
+ * out unless {@code -Dnvmx.test.l1KernelBuild=true} (it would add about 7 minutes to CI). The run
+ * happens once for the class, since the L2 alone takes minutes to come up; the tests then check
+ * what a user would.
+ */
+@Tag("libvirt")
+class NestedPlanRunTest {
+
+    private static final Path PLAN = Path.of("../plans/tcg-nested-smoke.yaml");
+    private static final Path KERNEL_TREE = Path.of("/usr/src/linux-source-6.1");
+    /** The kernel build in the TCG L1 takes about 7 of the run's 11 minutes: opt-in, to keep CI short. */
+    static final String KERNEL_BUILD_PROPERTY = "nvmx.test.l1KernelBuild";
+    private static final boolean KERNEL_BUILD = Boolean.getBoolean(KERNEL_BUILD_PROPERTY);
+    private static final String KERNEL_BUILD_LEFT_OUT = "the plan's kernel build in the TCG L1 (about 7 min) is "
+            + "left out: run with -D" + KERNEL_BUILD_PROPERTY + "=true to include it";
+
+    private static LibvirtSession session;
+    private static String l1;
+    private static String l2;
+    private static Path dir;
+    private static RunOutcome outcome;
+    private static double runSeconds;
+
+    @BeforeAll
+    static void runThePlan() throws Exception {
+        L1EndToEndTest.removeLeftoversOfCrashedRuns();
+        long start = System.nanoTime();
+        if (KERNEL_BUILD) {
+            TestKernelTree.ensure(KERNEL_TREE);
+            System.out.printf("Kernel source tree %s ready in %.1f s%n", KERNEL_TREE, (System.nanoTime() - start) / 1e9);
+        } else {
+            System.out.println("Not run: " + KERNEL_BUILD_LEFT_OUT);
+        }
+        session = LibvirtSession.open(L1EndToEndTest.URI);
+        l1 = L1EndToEndTest.PREFIX + ProcessHandle.current().pid() + "-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        l2 = l1 + "-2";
+        dir = Files.createTempDirectory("nvmx-test-nested-plan-");
+        // qemu runs as libvirt's qemu user and must be able to create the L1's serial log in here.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        TestHypervisorImage image = TestHypervisorImage.get();
+        // the plan next to its topology, as in plans/: the plan names it relative to its own directory
+        Files.writeString(dir.resolve("topology-tcg-l2.yaml"), TestTopology.nestedYaml(l1, l2, image, "", dir));
+        Path plan = dir.resolve("tcg-nested-smoke.yaml");
+        String planText = Files.readString(PLAN).replace("guest: nvmx-tcg-hv}", "guest: " + l1 + "}")
+                .replace("guest: nvmx-tcg-l2}", "guest: " + l2 + "}");
+        if (!KERNEL_BUILD) {
+            planText = planText.lines().filter(line -> !line.contains("{type: kernel,"))
+                    .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+        }
+        Files.writeString(plan, planText);
+
+        long run = System.nanoTime();
+        // each step with the time it started, for the durations in docs/performance.md
+        Progress timed = new Progress() {
+            @Override
+            public void run(String task, int index, int planned, int cap, Duration elapsed) {
+            }
+
+            @Override
+            public void info(String message) {
+                System.out.printf("  [%6.1f s] %s%n", (System.nanoTime() - run) / 1e9, message);
+            }
+        };
+        outcome = new PlanRunner(dir.resolve("results"), timed).run(new PlanReader().read(plan));
+        runSeconds = (System.nanoTime() - run) / 1e9;
+        System.out.printf("nvmx run tcg-nested-smoke: %.1f s%n", runSeconds);
+        outcome.run().measurements().forEach(m -> System.out.printf("  %s %s %s on %s: %s %s %s%n", m.benchmark(),
+                m.metric(), m.level(), m.host(), m.samples().stream().map(NestedPlanRunTest::sampleText).toList(),
+                m.unit(), m.attributes()));
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        try {
+            if (dir != null) {
+                TestGuestImage.deleteTree(dir);
+            }
+        } finally {
+            if (session != null) {
+                session.close();
+            }
+        }
+    }
+
+    @Test
+    void everyBenchmarkRanOnItsLevelWithItsSamples() {
+        Run run = outcome.run();
+        assertThat(run.failures()).isEmpty();
+        assertThat(outcome.interrupted()).isFalse();
+        assertThat(run.end()).isNotNull();
+        // the fingerprint: each measured host, examined at its level
+        assertThat(run.fingerprint()).hasSize(3);
+
+        assertThat(measured(IoScan.BENCHMARK, "seconds")).extracting(Measurement::level)
+                .containsExactly(Level.L0, Level.L1, Level.L2);
+        for (Measurement io : measured(IoScan.BENCHMARK, "seconds")) {
+            assertThat(io.variant()).containsEntry("paths", "/etc");
+            assertThat(io.samples()).hasSize(3).filteredOn(Sample::warmup).hasSize(1);
+            assertThat(Arrays.stream(io.values()).boxed().toList()).hasSize(2).allSatisfy(v -> assertThat(v).isPositive());
+            assertThat(Long.parseLong(io.attributes().get("files"))).isPositive();
+        }
+        assertThat(measured(IoScan.BENCHMARK, "throughput")).hasSize(3);
+
+        Measurement net = single(NetworkThroughput.BENCHMARK);
+        assertThat(net.level()).isEqualTo(Level.L1);
+        // the client ran in the L1, on libvirt's default network of L0
+        assertThat(net.host()).startsWith("root@192.168.122.");
+        assertThat(net.attributes()).containsEntry("serverAddress", "192.168.122.1");
+        assertThat(Arrays.stream(net.values()).boxed().toList()).hasSize(2).allSatisfy(v -> assertThat(v).isPositive());
+
+        assertThat(measured(KernelBuild.BENCHMARK, "seconds")).hasSize(KERNEL_BUILD ? 1 : 0);
+    }
+
+    @Test
+    void theKernelBuildRanInTheL1() {
+        assumeTrue(KERNEL_BUILD, KERNEL_BUILD_LEFT_OUT);
+        Measurement kernel = single(KernelBuild.BENCHMARK);
+        assertThat(kernel.level()).isEqualTo(Level.L1);
+        assertThat(kernel.variant()).containsEntry("config", "tinyconfig").containsEntry("targets", "prepare");
+        assertThat(kernel.attributes().get("kernelVersion")).startsWith("6.1.");
+        assertThat(Arrays.stream(kernel.values()).boxed().toList()).hasSize(1).allSatisfy(v -> assertThat(v).isPositive());
+    }
+
+    @Test
+    void ioOverheadsOfL1OverL0AndL2OverL1AreComputed() {
+        List<RatioRow> rows = Overheads.of(outcome.run(), Significance.Test.WELCH_T);
+        List<RatioRow> io = rows.stream().filter(r -> r.label().startsWith("io-scan/seconds ")).toList();
+        assertThat(io).extracting(RatioRow::label).satisfiesExactly(
+                label -> assertThat(label).startsWith("io-scan/seconds L1/L0 dropCaches=false,paths=/etc,xdev=true (")
+                        .endsWith(" over local)"),
+                label -> assertThat(label).startsWith("io-scan/seconds L2/L1 dropCaches=false,paths=/etc,xdev=true (")
+                        .contains(" via "));
+        io.forEach(row -> {
+            assertThat(row.ratio().estimate()).isPositive();
+            System.out.println(row.label() + ": " + row.ratio());
+        });
+    }
+
+    @Test
+    void theTopologyIsTornDownAndNothingIsLeftOnL0() throws Exception {
+        // four resources per guest and the network the run made in the L1
+        assertThat(TopologyRecord.read(outcome.directory()).resources()).hasSize(9)
+                .allSatisfy(r -> assertThat(r.state()).as(r.toString()).isEqualTo(Resource.State.REMOVED));
+        assertThat(session.find(l1)).isEmpty();
+        assertThat(L1EndToEndTest.volumesInPool(session)).doesNotContain(l1 + ".qcow2");
+        assertThat(dir.resolve(l1 + "-serial.log")).doesNotExist();
+        assertThat(Path.of(Provisioner.LIBVIRT_QEMU_LOGS, l1 + ".log")).doesNotExist();
+    }
+
+    private static List<Measurement> measured(String benchmark, String metric) {
+        return outcome.run().measurements().stream()
+                .filter(m -> m.benchmark().equals(benchmark) && m.metric().equals(metric)).toList();
+    }
+
+    private static Measurement single(String benchmark) {
+        List<Measurement> found = outcome.run().measurements().stream()
+                .filter(m -> m.benchmark().equals(benchmark)).toList();
+        assertThat(found).as(benchmark).hasSize(1);
+        return found.get(0);
+    }
+
+    private static String sampleText(Sample sample) {
+        return String.format("%.2f%s", sample.value(), sample.warmup() ? " (warm-up)" : "");
+    }
+}
