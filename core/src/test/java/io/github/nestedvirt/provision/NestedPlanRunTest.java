@@ -181,7 +181,7 @@ class NestedPlanRunTest {
         assertThat(TopologyRecord.read(outcome.directory()).resources()).hasSize(9)
                 .allSatisfy(r -> assertThat(r.state()).as(r.toString()).isEqualTo(Resource.State.REMOVED));
         assertThat(session.find(l1)).isEmpty();
-        assertThat(L1EndToEndTest.volumesInPool(session)).doesNotContain(l1 + ".qcow2");
+        assertThat(L1EndToEndTest.volumes(session)).doesNotContain(l1 + ".qcow2");
         assertThat(dir.resolve(l1 + "-serial.log")).doesNotExist();
         assertThat(Path.of(Provisioner.LIBVIRT_QEMU_LOGS, l1 + ".log")).doesNotExist();
     }
