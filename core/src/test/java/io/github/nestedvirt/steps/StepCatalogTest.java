@@ -35,7 +35,7 @@ class StepCatalogTest {
         List<StepParameter> kernel = StepCatalog.parameters("nestedKernelBuild");
 
         assertThat(kernel).extracting(StepParameter::name).containsExactly("source", "workDir", "config", "debugOff",
-                "jobs", "dropCaches", "warmups", "runs", "maxRuns", "prepareTimeoutMinutes", "timeoutMinutes",
+                "jobs", "dropCaches", "warmups", "runs", "maxRuns", "prepareTimeoutMinutes", "timeoutMinutes", "targets",
                 "topology", "level", "guest", "resultsId");
         assertThat(kernel.get(0)).isEqualTo(new StepParameter("source", "string", true, kernel.get(0).help()));
         assertThat(kernel).filteredOn(StepParameter::required).extracting(StepParameter::name).containsExactly("source");
