@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * TCG L1 of {@link TestHypervisorImage} with a TCG L2 inside, runs I/O on L0, L1 and L2, iperf3
  * from L1 to L0 and a kernel build (tinyconfig, {@code prepare}) in L1, and tears both guests down. The plan is the committed file; only its guest names (unique per test
  * run) and its topology (this test's boot files) are the test's own, and its kernel build is left
- * out unless {@code -Dnvmx.test.l1KernelBuild=true} (it would add about 7 minutes to CI). The run
+ * out unless {@code -Dnvmx.test.l1KernelBuild=true} (about 7 minutes; {@code scripts/test.sh}, hence CI, sets it). The run
  * happens once for the class, since the L2 alone takes minutes to come up; the tests then check
  * what a user would.
  */
@@ -46,7 +46,7 @@ class NestedPlanRunTest {
 
     private static final Path PLAN = Path.of("../plans/tcg-nested-smoke.yaml");
     private static final Path KERNEL_TREE = Path.of("/usr/src/linux-source-6.1");
-    /** The kernel build in the TCG L1 takes about 7 of the run's 11 minutes: opt-in, to keep CI short. */
+    /** The kernel build in the TCG L1 takes about 7 of the run's 11 minutes: on in scripts/test.sh (CI), off in a plain mvn run. */
     static final String KERNEL_BUILD_PROPERTY = "nvmx.test.l1KernelBuild";
     private static final boolean KERNEL_BUILD = Boolean.getBoolean(KERNEL_BUILD_PROPERTY);
     private static final String KERNEL_BUILD_LEFT_OUT = "the plan's kernel build in the TCG L1 (about 7 min) is "
