@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.nestedvirt.host.HostException;
+import io.github.nestedvirt.host.LocalHost;
 import io.github.nestedvirt.result.Better;
 import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.RunCountPolicy;
 import io.github.nestedvirt.result.Sample;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The start line and the group's figures: hosts wait for each other before every run, agree on the
  * run count, stop together when one fails; the slowest host and the spread come out of the samples.
- * The runs here are plain code (a quick host and a slow one); {@code TogetherL1Test} runs it in real guests.
+ * The runs here are plain code (a quick host and a slow one) or a real io scan on this machine; a
+ * failure in the middle of a run is simulated. {@code TogetherL1Test} runs it in real guests.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS) // a broken start line hangs rather than fails
 class TogetherTest {
@@ -125,7 +128,7 @@ class TogetherTest {
     }
 
     @Test
-    void aHostThatFailsStopsTheOthersAndIsNamed() {
+    void aHostFailingMidRunSimulatedStopsTheOthersAndIsNamed() {
         Runs a = new Runs();
         Together.Task failing = (startLine, progress) -> {
             repeat(0, RunCountPolicy.fixed(5), startLine, index -> {
@@ -148,14 +151,15 @@ class TogetherTest {
     @Test
     void aHostThatFailsBeforeItsFirstRunReleasesTheOthersWaitingForIt() {
         Runs a = new Runs();
-        Together.Task unprepared = (startLine, progress) -> {
-            throw new BenchmarkFailedException("root@b", "source: /usr/src/linux is not a kernel source tree");
-        };
+        // a real io scan on this machine, of a directory that does not exist
+        Together.Task missingPath = (startLine, progress) -> new IoScan(new IoScan.Parameters(
+                List.of("/nonexistent-nvmx-together"), true, false, 0, 3, 3, Duration.ofMinutes(1)), startLine)
+                .measure(new LocalHost(), Level.L2, progress);
 
-        assertThatThrownBy(() -> Together.run(tasks(host("a", 1, a, RunCountPolicy.fixed(3), 1.0), unprepared),
+        assertThatThrownBy(() -> Together.run(tasks(host("a", 1, a, RunCountPolicy.fixed(3), 1.0), missingPath),
                 Progress.NONE))
-                .hasMessage("l2a, l2b: l2b failed: root@b: source: /usr/src/linux is not a kernel source tree"
-                        + " (the others stopped with it)");
+                .hasMessage("l2a, l2b: l2b failed: local: paths: /nonexistent-nvmx-together is not a directory on this"
+                        + " host; give existing directories (the others stopped with it)");
         assertThat(a.spans).isEmpty();
     }
 }

@@ -17,9 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -48,8 +46,7 @@ class StabilityL1Test {
     @Test
     void twoL1sStayHealthyAndOneDestroyedMidRunIsReportedUnhealthyFromThen() throws Exception {
         L1EndToEndTest.removeLeftoversOfCrashedRuns();
-        String prefix = L1EndToEndTest.PREFIX + ProcessHandle.current().pid() + "-"
-                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        String prefix = TestTopology.uniqueName();
         List<String> names = List.of(prefix + "-1", prefix + "-2");
         Path guestDir = Files.createTempDirectory("nvmx-test-stability-");
         Files.setPosixFilePermissions(guestDir, PosixFilePermissions.fromString("rwxr-xr-x"));

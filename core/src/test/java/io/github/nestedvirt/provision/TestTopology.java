@@ -3,7 +3,9 @@ package io.github.nestedvirt.provision;
 import io.github.nestedvirt.topology.Topology;
 import io.github.nestedvirt.topology.TopologyReader;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Topologies of test L1s as a user writes them: YAML text in the shape of
@@ -14,6 +16,15 @@ import java.util.List;
 public final class TestTopology {
 
     private TestTopology() {
+    }
+
+    /**
+     * A guest name no other test run uses: the JVM's pid (so that leftovers of a crashed run are
+     * recognised, see {@link L1EndToEndTest#removeLeftoversOfCrashedRuns}) and a random part.
+     */
+    static String uniqueName() {
+        return L1EndToEndTest.PREFIX + ProcessHandle.current().pid() + "-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     }
 
     /**

@@ -17,9 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -35,8 +33,7 @@ class TogetherL1Test {
     @Test
     void ioRunsInTwoL1sAtOnceAndEachKeepsItsOwnMeasurement() throws Exception {
         L1EndToEndTest.removeLeftoversOfCrashedRuns();
-        String prefix = L1EndToEndTest.PREFIX + ProcessHandle.current().pid() + "-"
-                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        String prefix = TestTopology.uniqueName();
         List<String> names = List.of(prefix + "-1", prefix + "-2");
         Path dir = Files.createTempDirectory("nvmx-test-together-");
         // qemu runs as libvirt's qemu user and must be able to create the serial logs in here.
