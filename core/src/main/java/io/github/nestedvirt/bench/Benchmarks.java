@@ -18,8 +18,14 @@ final class Benchmarks {
      */
     static List<Sample> repeat(Host host, String task, int warmups, RunCountPolicy policy, Progress progress,
             SampleSupplier run) throws HostException, InterruptedException {
+        return repeat(host, task, warmups, policy, StartLine.alone(), progress, run);
+    }
+
+    /** The same, in step with the other hosts of {@code startLine} ({@link Together}). */
+    static List<Sample> repeat(Host host, String task, int warmups, RunCountPolicy policy, StartLine startLine,
+            Progress progress, SampleSupplier run) throws HostException, InterruptedException {
         try {
-            return RunLoop.repeat(task, warmups, policy, progress, run);
+            return RunLoop.repeat(task, warmups, policy, startLine, progress, run);
         } catch (HostException | InterruptedException | RuntimeException e) {
             throw e;
         } catch (Exception e) {

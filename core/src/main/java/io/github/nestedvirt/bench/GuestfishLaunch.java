@@ -33,6 +33,7 @@ public final class GuestfishLaunch {
     public static final String BENCHMARK = "guestfish-launch";
 
     private final Parameters parameters;
+    private final StartLine startLine;
 
     /**
      * @param warmups launches made first and left out of statistics (the first builds the appliance cache)
@@ -96,7 +97,13 @@ public final class GuestfishLaunch {
     }
 
     public GuestfishLaunch(Parameters parameters) {
+        this(parameters, StartLine.alone());
+    }
+
+    /** The benchmark in one of several hosts that run it at once ({@link Together}). */
+    public GuestfishLaunch(Parameters parameters, StartLine startLine) {
         this.parameters = parameters;
+        this.startLine = startLine;
     }
 
     /** Launches the appliance repeatedly on {@code host}; one measurement, metric {@code seconds}. */
@@ -107,7 +114,7 @@ public final class GuestfishLaunch {
             accelerator.set(GuestfishAccelerator.parse(launch(host, true, 0).log()));
         }
         List<Sample> samples = Benchmarks.repeat(host, BENCHMARK, parameters.warmups(), parameters.policy(),
-                progress, index -> {
+                startLine, progress, index -> {
                     boolean verbose = index == 1 && accelerator.get() == null;
                     Launch launch = launch(host, verbose, index);
                     if (verbose) {

@@ -35,6 +35,7 @@ public final class IoScan {
     private static final String DROP_CACHES = "sync && echo 3 > /proc/sys/vm/drop_caches";
 
     private final Parameters parameters;
+    private final StartLine startLine;
 
     /**
      * @param paths where to look for files, e.g. {@code /} or {@code /usr}
@@ -103,7 +104,13 @@ public final class IoScan {
     }
 
     public IoScan(Parameters parameters) {
+        this(parameters, StartLine.alone());
+    }
+
+    /** The benchmark in one of several hosts that run it at once ({@link Together}). */
+    public IoScan(Parameters parameters, StartLine startLine) {
         this.parameters = parameters;
+        this.startLine = startLine;
     }
 
     /** Two measurements: metric {@code seconds} (s, lower) and {@code throughput} (MB/s, higher). */
@@ -119,7 +126,7 @@ public final class IoScan {
         }
         AtomicReference<IoScanOutput.Hashing> last = new AtomicReference<>();
         List<Sample> seconds = Benchmarks.repeat(host, BENCHMARK, parameters.warmups(), parameters.policy(),
-                progress, index -> {
+                startLine, progress, index -> {
                     if (parameters.dropCaches()) {
                         dropCaches(host);
                     }

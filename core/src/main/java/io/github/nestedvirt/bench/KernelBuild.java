@@ -45,6 +45,7 @@ public final class KernelBuild {
     private static final Pattern TARGET = Pattern.compile("[A-Za-z0-9_./][A-Za-z0-9_./-]*");
 
     private final Parameters parameters;
+    private final StartLine startLine;
 
     /**
      * @param source an {@code http(s)://} URL of a tarball, a path on the host of a tarball
@@ -173,7 +174,13 @@ public final class KernelBuild {
     }
 
     public KernelBuild(Parameters parameters) {
+        this(parameters, StartLine.alone());
+    }
+
+    /** The benchmark in one of several hosts that run it at once ({@link Together}). */
+    public KernelBuild(Parameters parameters, StartLine startLine) {
         this.parameters = parameters;
+        this.startLine = startLine;
     }
 
     /** Prepares the source once, then builds it repeatedly; one measurement, metric {@code seconds}. */
@@ -209,7 +216,7 @@ public final class KernelBuild {
             progress.info("kernel-build: building only " + String.join(" ", parameters.targets()));
         }
         List<Sample> samples = Benchmarks.repeat(host, BENCHMARK, parameters.warmups(), parameters.policy(),
-                progress, index -> {
+                startLine, progress, index -> {
                     step(host, make + " clean", "make clean");
                     if (parameters.dropCaches()) {
                         CommandResult drop = host.run("sync && echo 3 > /proc/sys/vm/drop_caches",

@@ -142,6 +142,17 @@ public final class NetworkThroughput {
      */
     public Measurement measure(Host server, Host client, Level level, Progress progress)
             throws HostException, InterruptedException {
+        return measure(server, null, client, level, progress);
+    }
+
+    /**
+     * The same, with the server's level in the variant as {@code peer} (e.g. {@code L1} for a client
+     * in L2 and its server in L1), so that a run to L0 is never compared with one to another guest.
+     *
+     * @param serverLevel the server's level; null when not known (no {@code peer} in the variant)
+     */
+    public Measurement measure(Host server, Level serverLevel, Host client, Level level, Progress progress)
+            throws HostException, InterruptedException {
         String dir = serverDirectory(server);
         List<Double> retransmits = new ArrayList<>();
         List<Double> serverCpu = new ArrayList<>();
@@ -167,7 +178,12 @@ public final class NetworkThroughput {
             attributes.put("serverCpuPercent", String.format(java.util.Locale.ROOT, "%.1f",
                     serverCpu.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)));
         }
-        Map<String, String> variant = Map.of("tool", toolName(), "test", parameters.test().name().toLowerCase());
+        Map<String, String> variant = new LinkedHashMap<>();
+        variant.put("tool", toolName());
+        variant.put("test", parameters.test().name().toLowerCase());
+        if (serverLevel != null) {
+            variant.put("peer", serverLevel.name());
+        }
         boolean rr = parameters.test() == Test.RR;
         return new Measurement(BENCHMARK, rr ? "transactions" : "throughput", level, client.name(), variant,
                 rr ? "1/s" : "Mbit/s", Better.HIGHER, samples, attributes);

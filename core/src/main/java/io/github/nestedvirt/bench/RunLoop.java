@@ -33,6 +33,15 @@ public final class RunLoop {
      */
     public static List<Sample> repeat(String task, int warmups, RunCountPolicy policy, Progress progress,
             SampleSupplier run) throws Exception {
+        return repeat(task, warmups, policy, StartLine.alone(), progress, run);
+    }
+
+    /**
+     * The same, in step with the other hosts of {@code startLine}: every run (warm-ups included) starts
+     * when all of them are ready for it, and another run is made while any of them asks for one.
+     */
+    public static List<Sample> repeat(String task, int warmups, RunCountPolicy policy, StartLine startLine,
+            Progress progress, SampleSupplier run) throws Exception {
         if (warmups < 0) {
             throw new IllegalArgumentException(task + ": warmups must be 0 or more, got " + warmups);
         }
@@ -41,12 +50,13 @@ public final class RunLoop {
         int calls = 0;
         for (int i = 1; i <= warmups; i++) {
             stopIfInterrupted();
+            startLine.beforeWarmup();
             progress.run(task + " (warm-up)", i, warmups, warmups, since(started));
             samples.add(Sample.warmup(measure(task, run, ++calls)));
         }
         started = System.nanoTime(); // estimates of what is left must not count the (slower) warm-ups
         List<Double> values = new ArrayList<>();
-        while (policy.needsAnotherRun(values)) {
+        while (startLine.anotherRun(policy.needsAnotherRun(values))) {
             stopIfInterrupted();
             int index = values.size() + 1;
             progress.run(task, index, Math.max(policy.minRuns(), index), policy.maxRuns(), since(started));

@@ -11,7 +11,7 @@ import java.util.Map;
  */
 @JsonDeserialize(using = BenchmarkSpecDeserializer.class)
 public sealed interface BenchmarkSpec permits GuestfishSpec, IoScanSpec, KernelBuildSpec, KvmUnitTestsSpec,
-        NetworkSpec, StabilitySpec {
+        NetworkSpec, StabilitySpec, TogetherSpec {
 
     /** The values of {@code type}. */
     List<String> TYPES = List.of("guestfish", "io", "kernel", "kvm-unit-tests", "net", "stability");

@@ -16,6 +16,7 @@ import io.github.nestedvirt.stability.StabilityRun;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Splits a benchmark entry into its type, its host keys and the benchmark's parameters, which are
@@ -36,27 +37,72 @@ final class BenchmarkSpecDeserializer extends StdDeserializer<BenchmarkSpec> {
         }
         String type = text(parser, entry, "type");
         switch (type) {
-            case "guestfish":
-                return new GuestfishSpec(text(parser, entry, "host"),
-                        context.readTreeAsValue(entry, GuestfishLaunch.Parameters.class));
-            case "io":
-                return new IoScanSpec(text(parser, entry, "host"), context.readTreeAsValue(entry, IoScan.Parameters.class));
-            case "kernel":
-                return new KernelBuildSpec(text(parser, entry, "host"),
-                        context.readTreeAsValue(entry, KernelBuild.Parameters.class));
+            case "guestfish": {
+                List<String> hosts = hostOrTogether(parser, entry);
+                GuestfishLaunch.Parameters parameters = context.readTreeAsValue(entry, GuestfishLaunch.Parameters.class);
+                return oneOrTogether(hosts, host -> new GuestfishSpec(host, parameters));
+            }
+            case "io": {
+                List<String> hosts = hostOrTogether(parser, entry);
+                IoScan.Parameters parameters = context.readTreeAsValue(entry, IoScan.Parameters.class);
+                return oneOrTogether(hosts, host -> new IoScanSpec(host, parameters));
+            }
+            case "kernel": {
+                List<String> hosts = hostOrTogether(parser, entry);
+                KernelBuild.Parameters parameters = context.readTreeAsValue(entry, KernelBuild.Parameters.class);
+                return oneOrTogether(hosts, host -> new KernelBuildSpec(host, parameters));
+            }
             case "kvm-unit-tests":
+                notTogether(parser, entry, type, "it runs once, not run after run");
                 return new KvmUnitTestsSpec(text(parser, entry, "host"),
                         context.readTreeAsValue(entry, KvmUnitTests.Parameters.class));
             case "net":
+                notTogether(parser, entry, type, "it has a server and a client");
                 return new NetworkSpec(text(parser, entry, "server"), text(parser, entry, "client"),
                         context.readTreeAsValue(entry, NetworkThroughput.Parameters.class));
             case "stability":
+                notTogether(parser, entry, type, "it watches all its 'hosts' at once already");
                 return new StabilitySpec(texts(parser, entry, "hosts"),
                         context.readTreeAsValue(entry, StabilityRun.Parameters.class));
             default:
                 throw InvalidTypeIdException.from(parser, "unknown benchmark type '" + type + "'; known types: "
                         + String.join(", ", BenchmarkSpec.TYPES),
                         context.constructType(BenchmarkSpec.class), type);
+        }
+    }
+
+    /**
+     * Removes and returns the entry's hosts: {@code host} (one), or {@code together} (two or more, each
+     * running the benchmark at the same moment), exactly one of the two.
+     */
+    private static List<String> hostOrTogether(JsonParser parser, ObjectNode entry) throws MismatchedInputException {
+        if (!entry.has("together")) {
+            return List.of(text(parser, entry, "host"));
+        }
+        if (entry.has("host")) {
+            throw MismatchedInputException.from(parser, BenchmarkSpec.class, "give either 'host' (one host) or "
+                    + "'together' (several hosts at once), not both");
+        }
+        List<String> hosts = texts(parser, entry, "together");
+        if (hosts.size() < 2) {
+            throw MismatchedInputException.from(parser, BenchmarkSpec.class, "together: names " + hosts.size()
+                    + " host; list two or more to run the benchmark in them at once, or use 'host: "
+                    + hosts.get(0) + "'");
+        }
+        return hosts;
+    }
+
+    /** One host's entry, or the entries of all hosts run together. */
+    private static BenchmarkSpec oneOrTogether(List<String> hosts, Function<String, BenchmarkSpec> entryFor) {
+        return hosts.size() == 1 ? entryFor.apply(hosts.get(0)) : new TogetherSpec(hosts.stream().map(entryFor).toList());
+    }
+
+    private static void notTogether(JsonParser parser, ObjectNode entry, String type, String why)
+            throws MismatchedInputException {
+        if (entry.has("together")) {
+            throw MismatchedInputException.from(parser, BenchmarkSpec.class, "together: a '" + type
+                    + "' entry cannot run in several hosts at once (" + why + "); 'together' works with "
+                    + String.join(", ", TogetherSpec.TYPES));
         }
     }
 

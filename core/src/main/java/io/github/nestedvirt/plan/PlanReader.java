@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -80,6 +81,15 @@ public final class PlanReader {
                     throw new PlanException(source + ": benchmarks[" + i + "]." + reference.getKey() + ": no host '"
                             + reference.getValue() + "' in this plan; known hosts: "
                             + String.join(", ", plan.hosts().keySet()));
+                }
+            }
+            if (plan.benchmarks().get(i) instanceof TogetherSpec together) {
+                List<String> levels = together.hosts().stream().map(h -> h + " (" + plan.hosts().get(h).level() + ")")
+                        .toList();
+                if (together.hosts().stream().map(h -> plan.hosts().get(h).level()).distinct().count() > 1) {
+                    throw new PlanException(source + ": benchmarks[" + i + "].together: its hosts are measured as one "
+                            + "level, but they are at several: " + String.join(", ", levels)
+                            + "; list hosts of one level (or make one entry per level)");
                 }
             }
         }

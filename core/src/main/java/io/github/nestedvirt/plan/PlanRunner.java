@@ -6,6 +6,9 @@ import io.github.nestedvirt.bench.KernelBuild;
 import io.github.nestedvirt.bench.KvmUnitTests;
 import io.github.nestedvirt.bench.NetworkThroughput;
 import io.github.nestedvirt.bench.Progress;
+import io.github.nestedvirt.bench.RunLoop;
+import io.github.nestedvirt.bench.StartLine;
+import io.github.nestedvirt.bench.Together;
 import io.github.nestedvirt.facts.HostFacts;
 import io.github.nestedvirt.facts.HostFactsCollector;
 import io.github.nestedvirt.facts.KvmProbe;
@@ -293,10 +296,20 @@ public final class PlanRunner {
      * host of that level. A level with no such host is recorded in {@code exits} as not captured.
      */
     static List<String> hypervisorsBelow(Plan plan, BenchmarkSpec benchmark, List<HypervisorExits> exits) {
-        String measured = measuredHost(benchmark);
-        if (measured == null || !plan.kvmStat().capture()) {
+        if (!plan.kvmStat().capture()) {
             return List.of();
         }
+        // hosts run together may sit on different hypervisors: each is captured once
+        Set<String> below = new LinkedHashSet<>();
+        for (String measured : measuredHosts(benchmark)) {
+            for (String hypervisor : hypervisorsBelow(plan, measured, exits)) {
+                below.add(hypervisor);
+            }
+        }
+        return List.copyOf(below);
+    }
+
+    private static List<String> hypervisorsBelow(Plan plan, String measured, List<HypervisorExits> exits) {
         List<String> below = new ArrayList<>();
         for (Level level = plan.hosts().get(measured).level().below(); level != null; level = level.below()) {
             String found = null;
@@ -309,7 +322,7 @@ public final class PlanRunner {
                         .map(Map.Entry::getKey).toList();
                 found = atLevel.size() == 1 ? atLevel.get(0) : null;
                 if (found == null) {
-                    exits.add(HypervisorExits.unavailable(level, "", List.of((atLevel.isEmpty()
+                    addOnce(exits, HypervisorExits.unavailable(level, "", List.of((atLevel.isEmpty()
                             ? "the plan has no host at " + level : "the plan has several hosts at " + level + " ("
                             + String.join(", ", atLevel) + ") and " + measured + " is not reached through one")
                             + ": add it (or ssh.via) to capture kvm_stat there")));
@@ -322,17 +335,27 @@ public final class PlanRunner {
         return below;
     }
 
+    private static void addOnce(List<HypervisorExits> exits, HypervisorExits unavailable) {
+        if (!exits.contains(unavailable)) {
+            exits.add(unavailable);
+        }
+    }
+
     private static String via(Plan plan, String host) {
         HostSpec spec = plan.hosts().get(host);
         return spec.ssh() == null ? null : spec.ssh().via();
     }
 
-    /** The host whose level a benchmark measures; null for a stability run, which watches several. */
-    private static String measuredHost(BenchmarkSpec benchmark) {
+    /** The hosts whose level a benchmark measures; none for a stability run, which watches several levels. */
+    private static List<String> measuredHosts(BenchmarkSpec benchmark) {
         if (benchmark instanceof NetworkSpec net) {
-            return net.client();
+            return List.of(net.client());
         }
-        return benchmark.hostReferences().get("host");
+        if (benchmark instanceof TogetherSpec together) {
+            return together.hosts();
+        }
+        String host = benchmark.hostReferences().get("host");
+        return host == null ? List.of() : List.of(host);
     }
 
     /** The plan's L0 host: the matrix switches kvm_intel there. */
@@ -380,16 +403,15 @@ public final class PlanRunner {
 
     private List<Measurement> execute(BenchmarkSpec benchmark, Hosts hosts, Path runDirectory, PlanMatrix.Cell cell)
             throws HostException, InterruptedException {
-        if (benchmark instanceof GuestfishSpec guestfish) {
-            return List.of(new GuestfishLaunch(guestfish.parameters())
-                    .measure(hosts.get(guestfish.host()), hosts.level(guestfish.host()), progress));
+        if (benchmark instanceof GuestfishSpec || benchmark instanceof IoScanSpec
+                || benchmark instanceof KernelBuildSpec) {
+            return measureOn(benchmark, hosts, StartLine.alone(), progress);
         }
-        if (benchmark instanceof IoScanSpec io) {
-            return new IoScan(io.parameters()).measure(hosts.get(io.host()), hosts.level(io.host()), progress);
-        }
-        if (benchmark instanceof KernelBuildSpec kernel) {
-            return List.of(new KernelBuild(kernel.parameters())
-                    .measure(hosts.get(kernel.host()), hosts.level(kernel.host()), progress));
+        if (benchmark instanceof TogetherSpec together) {
+            Map<String, Together.Task> tasks = new LinkedHashMap<>();
+            together.each().forEach(each -> tasks.put(each.hostReferences().get("host"),
+                    (startLine, own) -> measureOn(each, hosts, startLine, own)));
+            return Together.run(tasks, progress);
         }
         if (benchmark instanceof KvmUnitTestsSpec kut) {
             KvmUnitTests.Outcome outcome = new KvmUnitTests(kut.parameters())
@@ -425,7 +447,23 @@ public final class PlanRunner {
         }
         NetworkSpec net = (NetworkSpec) benchmark;
         return List.of(new NetworkThroughput(net.parameters())
-                .measure(hosts.get(net.server()), hosts.get(net.client()), hosts.level(net.client()), progress));
+                .measure(hosts.get(net.server()), hosts.level(net.server()), hosts.get(net.client()),
+                        hosts.level(net.client()), progress));
+    }
+
+    /** A benchmark of one host that {@link RunLoop} repeats there, in step with the others of {@code startLine}. */
+    private static List<Measurement> measureOn(BenchmarkSpec benchmark, Hosts hosts, StartLine startLine,
+            Progress progress) throws HostException, InterruptedException {
+        if (benchmark instanceof GuestfishSpec guestfish) {
+            return List.of(new GuestfishLaunch(guestfish.parameters(), startLine)
+                    .measure(hosts.get(guestfish.host()), hosts.level(guestfish.host()), progress));
+        }
+        if (benchmark instanceof IoScanSpec io) {
+            return new IoScan(io.parameters(), startLine).measure(hosts.get(io.host()), hosts.level(io.host()), progress);
+        }
+        KernelBuildSpec kernel = (KernelBuildSpec) benchmark;
+        return List.of(new KernelBuild(kernel.parameters(), startLine)
+                .measure(hosts.get(kernel.host()), hosts.level(kernel.host()), progress));
     }
 
     /** The hosts benchmarks run on, in plan order; jump hosts that only carry traffic are not measured. */
@@ -436,6 +474,9 @@ public final class PlanRunner {
     }
 
     private static String describe(BenchmarkSpec benchmark) {
+        if (benchmark instanceof TogetherSpec together) {
+            return benchmark.type() + " together on " + String.join(", ", together.hosts());
+        }
         return benchmark.type() + " on " + String.join(" -> ", benchmark.hostReferences().values());
     }
 }

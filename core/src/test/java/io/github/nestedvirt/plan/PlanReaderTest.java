@@ -41,14 +41,77 @@ class PlanReaderTest {
     void readsTheShippedTestPlanWithEveryLevelOfTheSeed() throws Exception {
         Plan plan = reader.read(Path.of("../plans/nvmx-test-plan.yaml"));
 
-        assertThat(plan.hosts().values()).extracting(HostSpec::level).containsExactly(Level.L0, Level.L1, Level.L2);
+        assertThat(plan.hosts().values()).extracting(HostSpec::level)
+                .containsExactly(Level.L0, Level.L1, Level.L2, Level.L2);
         assertThat(plan.hosts().get("l2").ssh().via()).isEqualTo("l1");
         assertThat(plan.benchmarks()).extracting(BenchmarkSpec::type)
                 .contains("kvm-unit-tests", "kernel", "io", "net", "guestfish", "stability");
         assertThat(plan.kvmStat().capture()).isTrue();
         assertThat(plan.matrix()).isNull();
-        assertThat(plan.benchmarks()).filteredOn(b -> b.type().equals("kernel"))
+        assertThat(plan.benchmarks()).filteredOn(b -> b instanceof KernelBuildSpec)
                 .extracting(b -> b.hostReferences().get("host")).containsExactly("l0", "l1", "l2");
+        // seed item 1, "multiple nested guests": kernel builds in both L2s at once
+        assertThat(plan.benchmarks()).filteredOn(b -> b instanceof TogetherSpec).singleElement()
+                .satisfies(b -> {
+                    assertThat(b.type()).isEqualTo("kernel");
+                    assertThat(((TogetherSpec) b).hosts()).containsExactly("l2", "l2b");
+                });
+    }
+
+    @Test
+    void togetherRunsOneEntryInSeveralHostsWithTheSameSettings() throws Exception {
+        Plan plan = reader.read("""
+                name: together
+                hosts:
+                  l1: {level: L1, ssh: {host: 192.0.2.10}}
+                  l2a: {level: L2, ssh: {host: 192.168.122.20, via: l1}}
+                  l2b: {level: L2, ssh: {host: 192.168.122.21, via: l1}}
+                benchmarks:
+                  - {type: kernel, together: [l2a, l2b], source: /srv/linux.tar.xz, runs: 2}
+                  - {type: io, together: [l2a, l2b], paths: [/usr]}
+                  - {type: guestfish, together: [l2a, l2b]}
+                """, "together.yaml");
+
+        TogetherSpec kernel = (TogetherSpec) plan.benchmarks().get(0);
+        assertThat(kernel.hosts()).containsExactly("l2a", "l2b");
+        assertThat(kernel.hostReferences()).containsExactly(Map.entry("together[0]", "l2a"),
+                Map.entry("together[1]", "l2b"));
+        assertThat(kernel.each()).extracting(b -> ((KernelBuildSpec) b).parameters().runs()).containsExactly(2, 2);
+        assertThat(((IoScanSpec) ((TogetherSpec) plan.benchmarks().get(1)).each().get(1)).parameters().paths())
+                .containsExactly("/usr");
+        assertThat(plan.benchmarks().get(2).type()).isEqualTo("guestfish");
+    }
+
+    @Test
+    void aTogetherMistakeNamesTheEntryAndWhatToDo() {
+        String hosts = """
+                name: t
+                hosts:
+                  l0: {level: L0, local: true}
+                  l1: {level: L1, ssh: {host: 192.0.2.10}}
+                  l2a: {level: L2, ssh: {host: 192.168.122.20, via: l1}}
+                benchmarks:
+                """;
+        assertThatThrownBy(() -> reader.read(hosts + "  - {type: io, host: l1, together: [l1, l2a]}\n", "t.yaml"))
+                .hasMessageContaining("t.yaml:7")
+                .hasMessageContaining("give either 'host' (one host) or 'together' (several hosts at once), not both");
+        assertThatThrownBy(() -> reader.read(hosts + "  - {type: kernel, together: [l2a], source: /srv/l.tar}\n",
+                "t.yaml"))
+                .hasMessageContaining("t.yaml:7")
+                .hasMessageContaining("together: names 1 host; list two or more to run the benchmark in them at once,"
+                        + " or use 'host: l2a'");
+        assertThatThrownBy(() -> reader.read(hosts + "  - {type: io, together: [l2a, l2a]}\n", "t.yaml"))
+                .hasMessageContaining("together[1]: host 'l2a' is listed twice");
+        assertThatThrownBy(() -> reader.read(hosts
+                + "  - {type: net, server: l0, client: l1, address: 192.0.2.1, together: [l1, l2a]}\n", "t.yaml"))
+                .hasMessageContaining("t.yaml:7")
+                .hasMessageContaining("together: a 'net' entry cannot run in several hosts at once (it has a server"
+                        + " and a client); 'together' works with guestfish, io, kernel");
+        assertThatThrownBy(() -> reader.read(hosts + "  - {type: io, together: [l2a, l2c]}\n", "t.yaml"))
+                .hasMessage("t.yaml: benchmarks[0].together[1]: no host 'l2c' in this plan; known hosts: l0, l1, l2a");
+        assertThatThrownBy(() -> reader.read(hosts + "  - {type: io, together: [l1, l2a]}\n", "t.yaml"))
+                .hasMessage("t.yaml: benchmarks[0].together: its hosts are measured as one level, but they are at"
+                        + " several: l1 (L1), l2a (L2); list hosts of one level (or make one entry per level)");
     }
 
     @Test
@@ -100,8 +163,12 @@ class PlanReaderTest {
 
         assertThat(Path.of(plan.topology())).isRegularFile();
         assertThat(plan.hosts().values()).extracting(HostSpec::guest).containsExactly(null, "nvmx-tcg-hv", "nvmx-tcg-l2");
-        assertThat(plan.benchmarks()).extracting(BenchmarkSpec::type).containsExactly("io", "io", "io", "net", "kernel");
-        KernelBuild.Parameters kernel = ((KernelBuildSpec) plan.benchmarks().get(4)).parameters();
+        assertThat(plan.benchmarks()).extracting(BenchmarkSpec::type)
+                .containsExactly("io", "io", "io", "net", "net", "net", "kernel");
+        // iperf3 with its client in L2: to the L1 and to L0
+        assertThat(plan.benchmarks().subList(4, 6)).extracting(BenchmarkSpec::hostReferences).containsExactly(
+                Map.of("server", "l1", "client", "l2"), Map.of("server", "l0", "client", "l2"));
+        KernelBuild.Parameters kernel = ((KernelBuildSpec) plan.benchmarks().get(6)).parameters();
         assertThat(kernel.targets()).containsExactly("prepare");
         assertThat(kernel.config()).isEqualTo("tinyconfig");
     }

@@ -12,14 +12,10 @@ import io.github.nestedvirt.stability.GuestStability;
 import io.github.nestedvirt.stability.StabilityReport;
 import io.github.nestedvirt.stability.StabilityRun;
 import io.github.nestedvirt.topology.Topology;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -48,11 +44,9 @@ class StabilityL1Test {
     @Test
     void twoL1sStayHealthyAndOneDestroyedMidRunIsReportedUnhealthyFromThen() throws Exception {
         L1EndToEndTest.removeLeftoversOfCrashedRuns();
-        String prefix = L1EndToEndTest.PREFIX + ProcessHandle.current().pid() + "-"
-                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        String prefix = TestTopology.uniqueName();
         List<String> names = List.of(prefix + "-1", prefix + "-2");
-        Path guestDir = Files.createTempDirectory("nvmx-test-stability-");
-        Files.setPosixFilePermissions(guestDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path guestDir = TestTopology.guestDirectory("nvmx-test-stability-");
         Path runDir = guestDir.resolve("run");
         Topology topology = TestTopology.of(names, TestGuestImage.get(), "", guestDir);
         StabilityReport calm;

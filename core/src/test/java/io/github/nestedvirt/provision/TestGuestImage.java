@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 
 /**
  * A small L1 built at test time from what this machine has: the Debian kernel in {@code /boot}
- * and an initramfs with busybox, dropbear (and the libraries {@code ldd} names), the kernel's own
+ * and an initramfs with busybox, dropbear and iperf3 (and the libraries {@code ldd} names), the kernel's own
  * virtio network modules, and an {@code /init} that takes an address with {@code udhcpc}, starts
  * dropbear and prints {@link #READY_LINE} on the serial console.
  *
@@ -36,6 +36,9 @@ public final class TestGuestImage {
     /** In the order they depend on each other: insmod does not resolve dependencies. */
     static final List<String> MODULES = List.of("virtio_ring", "virtio", "virtio_pci_modern_dev",
             "virtio_pci_legacy_dev", "virtio_pci", "failover", "net_failover", "virtio_net");
+
+    /** So that network benchmarks can run in the guest (as an L2: between L1 and L2). */
+    static final String IPERF3 = "/usr/bin/iperf3";
 
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
     /** The port name libvirt gives the QEMU guest agent's virtio channel. */
@@ -137,9 +140,9 @@ public final class TestGuestImage {
         assumeTrue("root".equals(System.getProperty("user.name")),
                 "the test L1 image copies root-only files (kernel, modules) and boots under qemu:///system: run as root");
         for (String tool : List.of("/bin/busybox", "/usr/sbin/dropbear", "/usr/bin/dropbearkey", "/usr/bin/ssh-keygen",
-                "/bin/cpio", "/bin/gzip", "/usr/bin/ldd")) {
+                "/bin/cpio", "/bin/gzip", "/usr/bin/ldd", IPERF3)) {
             assumeTrue(Files.isExecutable(Path.of(tool)), tool + " is missing: install busybox-static, dropbear-bin,"
-                    + " openssh-client, cpio and gzip (scripts/install-deps.sh)");
+                    + " openssh-client, cpio, gzip and iperf3 (scripts/install-deps.sh)");
         }
         Path kernel = newestKernel();
         String version = kernel.getFileName().toString().substring("vmlinuz-".length());
@@ -157,7 +160,11 @@ public final class TestGuestImage {
             Files.createDirectories(root.resolve(sub));
         }
         Files.copy(Path.of("/bin/busybox"), root.resolve("bin/busybox"));
-        for (String binary : agent ? List.of("/usr/sbin/dropbear", "/usr/sbin/qemu-ga") : List.of("/usr/sbin/dropbear")) {
+        List<String> binaries = new ArrayList<>(List.of("/usr/sbin/dropbear", IPERF3));
+        if (agent) {
+            binaries.add("/usr/sbin/qemu-ga");
+        }
+        for (String binary : binaries) {
             Files.copy(Path.of(binary), root.resolve(binary.substring(1)));
             for (Path library : sharedLibraries(local, binary)) {
                 Path target = root.resolve(library.toString().substring(1));

@@ -2,8 +2,13 @@ package io.github.nestedvirt.provision;
 
 import io.github.nestedvirt.topology.Topology;
 import io.github.nestedvirt.topology.TopologyReader;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Topologies of test L1s as a user writes them: YAML text in the shape of
@@ -14,6 +19,22 @@ import java.util.List;
 public final class TestTopology {
 
     private TestTopology() {
+    }
+
+    /**
+     * A guest name no other test run uses: the JVM's pid (so that leftovers of a crashed run are
+     * recognised, see {@link L1EndToEndTest#removeLeftoversOfCrashedRuns}) and a random part.
+     */
+    static String uniqueName() {
+        return L1EndToEndTest.PREFIX + ProcessHandle.current().pid() + "-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    }
+
+    /** A fresh temporary directory that qemu (libvirt's qemu user) can create the guests' serial logs in. */
+    static Path guestDirectory(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return dir;
     }
 
     /**
