@@ -141,13 +141,15 @@ public final class KvmProbe {
         }
         s.append("command -v timeout >/dev/null 2>&1 || { p not-run no timeout command; exit 0; }\n");
         s.append("d=$(mktemp -d /tmp/nvmx-kvm-probe.XXXXXX) || { p not-run mktemp failed; exit 0; }\n");
+        // the image goes away even when the caller's timeout kills this shell
+        s.append("trap 'rm -rf \"$d\"' EXIT\n");
+        s.append("trap 'exit 143' HUP INT TERM\n");
         s.append("printf ").append(Shell.quote(diskPrintfFormat)).append(" > \"$d/boot.img\"\n");
         s.append("p start $q\n");
         s.append("timeout -s KILL ").append(timeoutSeconds).append(" \"$q\" ").append(Shell.command(qemuArgs))
                 .append(" -drive \"file=$d/boot.img,format=raw,if=ide\" </dev/null\n");
         s.append("r=$?\n");
         s.append("p exit $r\n");
-        s.append("rm -rf \"$d\"\n");
         return s.toString();
     }
 
