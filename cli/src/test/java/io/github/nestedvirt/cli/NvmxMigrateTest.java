@@ -108,7 +108,7 @@ class NvmxMigrateTest {
                 assertThat(there.out()).contains("migration").contains("Stored in " + results);
                 Run run = new ResultStore(results).loadAll().runs().get(0);
                 assertThat(run.measurements()).extracting(Measurement::metric)
-                        .containsExactly("seconds", "downtime", "qemu-downtime");
+                        .containsExactly("seconds", "downtime", "qemu-downtime", "memory-rounds", "memory-sent");
                 assertThat(run.measurements()).allSatisfy(m -> assertThat(m.values()).hasSize(2));
                 System.out.print("nvmx migrate, one round trip:\n" + there.out());
 

@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.function.Function;
 
 /**
  * Seed item 5: live migration of a guest hypervisor, measured. Each leg migrates the L1 and
@@ -144,28 +146,28 @@ public final class MigrationBenchmark {
         int legs = roundTrips == 0 ? 1 : 2 * roundTrips;
         List<Sample> seconds = new ArrayList<>();
         List<Sample> downtime = new ArrayList<>();
-        List<Sample> qemuDowntime = new ArrayList<>();
+        List<LiveMigration.Leg> done = new ArrayList<>();
         MigrationRoute leg = route;
         for (int i = 0; i < legs; i++) {
             progress.info("migrating " + leg.describe() + " (" + (i + 1) + "/" + legs + ")");
-            LiveMigration.Leg done;
+            LiveMigration.Leg moved;
             if (checks.probe() == null) {
-                done = migration.migrate(leg, record);
+                moved = migration.migrate(leg, record);
             } else {
                 try (Host guest = login.login(checks.probe());
                         DowntimeProbe probe = DowntimeProbe.start(guest, ANSWER_TIMEOUT)) {
                     long from = System.nanoTime();
-                    done = migration.migrate(leg, record);
+                    moved = migration.migrate(leg, record);
                     long until = System.nanoTime();
                     downtime.add(Sample.of(probe.longestSilenceMillis(from, until, ANSWER_TIMEOUT)));
                 }
             }
-            seconds.add(Sample.of(done.seconds()));
-            done.qemuDowntimeMillis().ifPresent(ms -> qemuDowntime.add(Sample.of(ms)));
+            seconds.add(Sample.of(moved.seconds()));
+            done.add(moved);
             for (String guest : checks.verify()) {
                 verifyAlive(guest, leg);
             }
-            progress.info(String.format("%s: %.2f s%s", leg.describe(), done.seconds(),
+            progress.info(String.format("%s: %.2f s%s", leg.describe(), moved.seconds(),
                     downtime.isEmpty() ? "" : String.format(", downtime %.0f ms", downtime.get(downtime.size() - 1).value())));
             leg = leg.back();
         }
@@ -186,11 +188,32 @@ public final class MigrationBenchmark {
             measurements.add(new Measurement(BENCHMARK, "downtime", Level.L1, route.guest(), variant, "ms",
                     Better.LOWER, downtime, attributes));
         }
-        if (qemuDowntime.size() == legs) {
-            measurements.add(new Measurement(BENCHMARK, "qemu-downtime", Level.L1, route.guest(), variant, "ms",
-                    Better.LOWER, qemuDowntime, attributes));
+        // QEMU's own figures, kept when the destination kept them for every leg
+        for (Measurement qemu : List.of(
+                fromQemu("qemu-downtime", "ms", done, LiveMigration.Leg::qemuDowntimeMillis, attributes),
+                fromQemu("memory-rounds", "rounds", done, LiveMigration.Leg::memoryRounds, attributes),
+                fromQemu("memory-sent", "MiB", done, l -> scaled(l.memorySentBytes(), 1 << 20), attributes))) {
+            if (qemu.samples().size() == legs) {
+                measurements.add(qemu);
+            }
         }
         return measurements;
+    }
+
+    /** One of QEMU's figures of each leg (the legs where the destination kept none have no sample). */
+    private static Measurement fromQemu(String metric, String unit, List<LiveMigration.Leg> legs,
+            Function<LiveMigration.Leg, OptionalDouble> figure, Map<String, String> attributes) {
+        List<Sample> samples = new ArrayList<>();
+        for (LiveMigration.Leg leg : legs) {
+            figure.apply(leg).ifPresent(value -> samples.add(Sample.of(value)));
+        }
+        MigrationRoute route = legs.get(0).route();
+        return new Measurement(BENCHMARK, metric, Level.L1, route.guest(), Map.of("storage", route.storage().variant()),
+                unit, Better.LOWER, samples, attributes);
+    }
+
+    private static OptionalDouble scaled(OptionalDouble value, double divisor) {
+        return value.isPresent() ? OptionalDouble.of(value.getAsDouble() / divisor) : value;
     }
 
     /** A fresh SSH login and a command: the guest survived the move. */

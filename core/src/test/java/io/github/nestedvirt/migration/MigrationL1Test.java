@@ -104,7 +104,7 @@ class MigrationL1Test {
                 List<Measurement> roundTrip = benchmark.run(route, 1, checks, lifecycle.record());
 
                 assertThat(roundTrip).extracting(Measurement::metric)
-                        .containsExactly("seconds", "downtime", "qemu-downtime");
+                        .containsExactly("seconds", "downtime", "qemu-downtime", "memory-rounds", "memory-sent");
                 assertThat(roundTrip).allSatisfy(m -> {
                     assertThat(m.benchmark()).isEqualTo("migration");
                     assertThat(m.variant()).containsEntry("storage", "shared");

@@ -112,7 +112,8 @@ class MigrationL2Test {
                 System.out.printf("Migration of a TCG L1 with its L2 running, there and back: %s %s %s%n", m.metric(),
                         m.samples().stream().map(Sample::value).map(v -> String.format("%.3f", v)).toList(), m.unit());
             }
-            assertThat(measured).extracting(Measurement::metric).containsExactly("seconds", "downtime", "qemu-downtime");
+            assertThat(measured).extracting(Measurement::metric)
+                    .containsExactly("seconds", "downtime", "qemu-downtime", "memory-rounds", "memory-sent");
             assertThat(measured).allSatisfy(m -> assertThat(m.samples()).hasSize(2)
                     .allSatisfy(s -> assertThat(s.value()).isPositive()));
             assertThat(measured.get(1).attributes().get("downtimeProbe")).contains(l2);
