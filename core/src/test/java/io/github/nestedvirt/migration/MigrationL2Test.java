@@ -3,7 +3,6 @@ package io.github.nestedvirt.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.host.SshHost;
 import io.github.nestedvirt.lifecycle.Lifecycle;
 import io.github.nestedvirt.lifecycle.Resource;
@@ -17,6 +16,7 @@ import io.github.nestedvirt.provision.TestHypervisorImage;
 import io.github.nestedvirt.provision.TestTopology;
 import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.Sample;
+import io.github.nestedvirt.topology.Topology;
 import io.github.nestedvirt.topology.TopologyReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,16 +45,6 @@ class MigrationL2Test {
     private static final String FIRST_L0 = "qemu:///system";
     private static final Provisioner.Settings SLOW_NESTED = Provisioner.Settings.defaults()
             .withTimeouts(Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(5));
-    private static final Progress PRINT = new Progress() {
-        @Override
-        public void run(String task, int index, int planned, int cap, Duration elapsed) {
-        }
-
-        @Override
-        public void info(String message) {
-            System.out.println("  " + message);
-        }
-    };
 
     private String l1;
     private String l2;
@@ -89,8 +79,10 @@ class MigrationL2Test {
             TeardownReport report;
             try (Lifecycle lifecycle = Lifecycle.open(runDir)) {
                 long start = System.nanoTime();
-                ProvisionedTopology guests = new Provisioner(SLOW_NESTED).provision(new TopologyReader().read(
-                        TestTopology.nestedYaml(l1, l2, image, "", guestDir), "nested.yaml"), lifecycle, PRINT);
+                Topology topology = new TopologyReader().read(TestTopology.nestedYaml(l1, l2, image, "", guestDir),
+                        "nested.yaml");
+                ProvisionedTopology guests = new Provisioner(SLOW_NESTED).provision(topology, lifecycle,
+                        MigrationL1Test.PRINT);
                 System.out.printf("Provisioned an L1 on its own disk with an L2: %.1f s%n",
                         (System.nanoTime() - start) / 1e9);
                 bootBefore = bootId(guests, l2);
@@ -100,8 +92,10 @@ class MigrationL2Test {
                 MigrationRoute route = new MigrationRoute(l1, FIRST_L0, secondL0.uri(),
                         MigrationRoute.Storage.SHARED_UNCHECKED, "tcp://127.0.0.1");
 
-                measured = new MigrationBenchmark(LiveMigration.withLibvirt(),
-                        guest -> SshHost.connect(guests.sshTarget(guest)), PRINT).run(route, 1, checks, lifecycle.record());
+                MigrationBenchmark benchmark = new MigrationBenchmark(LiveMigration.withLibvirt(),
+                        guest -> SshHost.connect(guests.sshTarget(guest)), MigrationL1Test.PRINT);
+
+                measured = benchmark.run(route, 1, checks, lifecycle.record());
 
                 bootAfter = bootId(guests, l2);
                 assertThat(domainsOn(FIRST_L0)).contains(l1);

@@ -1,6 +1,5 @@
 package io.github.nestedvirt.migration;
 
-import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.host.SshHost;
 import io.github.nestedvirt.lifecycle.Lifecycle;
 import io.github.nestedvirt.lifecycle.LibvirtErrorOutput;
@@ -81,9 +80,9 @@ public final class TcgMigrationBenchmark {
         try (SecondLibvirtd secondL0 = SecondLibvirtd.start(storage != MigrationRoute.Storage.COPY);
                 Lifecycle lifecycle = Lifecycle.open(dir.resolve("run"))) {
             ProvisionedTopology guests = new Provisioner(SLOW_NESTED).provision(
-                    new TopologyReader().read(lab.yaml(name, dir), "lab.yaml"), lifecycle, Progress.NONE);
+                    new TopologyReader().read(lab.yaml(name, dir), "lab.yaml"), lifecycle, MigrationL1Test.PRINT);
             MigrationBenchmark benchmark = new MigrationBenchmark(LiveMigration.withLibvirt(),
-                    guest -> SshHost.connect(guests.sshTarget(guest)), Progress.NONE);
+                    guest -> SshHost.connect(guests.sshTarget(guest)), MigrationL1Test.PRINT);
             MigrationBenchmark.Checks checks = MigrationBenchmark.Checks.of(guests, name);
             MigrationRoute leg = new MigrationRoute(name, "qemu:///system", secondL0.uri(), storage, "tcp://127.0.0.1");
             for (int i = 0; i < 2 * roundTrips; i++) {

@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -27,8 +28,9 @@ import java.util.Set;
  * and which carries the L2's initramfs in with it.
  *
  * <p>Its second stage puts a fresh ext4 on the L1's disk (on the other variant's second
- * partition) for the L2 volumes (they use {@code cache=none}, which tmpfs cannot do), starts virtlogd and libvirtd (qemu running as root,
- * as the L1 has no image-specific users to set up) and the {@code default} storage pool on that
+ * partition) for the L2 volumes (they use {@code cache=none}, which tmpfs cannot do), starts
+ * virtlogd and libvirtd (qemu running as root, as the L1 has no image-specific users to set up)
+ * and the {@code default} storage pool on that
  * disk, then dropbear with the host key and authorized client key of {@link TestGuestImage}, and
  * prints {@link TestGuestImage#READY_LINE}. It defines no network: the provisioner creates the
  * L1's {@code default} network for its L2s on {@value #L1_SUBNET}.0/24.
@@ -128,7 +130,7 @@ public final class TestHypervisorImage {
         }
         LocalHost local = new LocalHost();
         String version = guest.kernel().getFileName().toString().substring("vmlinuz-".length());
-        Path dir = guest.initrd().getParent().resolve("hypervisor-" + rootFrom.name().toLowerCase(java.util.Locale.ROOT));
+        Path dir = guest.initrd().getParent().resolve("hypervisor-" + rootFrom.name().toLowerCase(Locale.ROOT));
         Path root = dir.resolve("root");
         for (String sub : List.of("bin", "proc", "sys", "dev", "newroot", "modules", "nvmx")) {
             Files.createDirectories(root.resolve(sub));
