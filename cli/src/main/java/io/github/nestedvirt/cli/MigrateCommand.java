@@ -5,6 +5,7 @@ import io.github.nestedvirt.host.SshHost;
 import io.github.nestedvirt.lifecycle.LibvirtErrorOutput;
 import io.github.nestedvirt.lifecycle.TopologyRecord;
 import io.github.nestedvirt.lifecycle.TopologyRecordException;
+import io.github.nestedvirt.migration.L0Facts;
 import io.github.nestedvirt.migration.LiveMigration;
 import io.github.nestedvirt.migration.MigrationBenchmark;
 import io.github.nestedvirt.migration.MigrationRefusedException;
@@ -36,6 +37,9 @@ import picocli.CommandLine.Option;
                 + "login. The run's topology.json follows the guest, so 'nvmx teardown' finds it on its new L0.",
             "With --round-trips N it goes there and back N times and records every leg; the results are stored "
                 + "as benchmark 'migration' in --results, like any other benchmark.",
+            "Before trying, it asks both L0s' libvirt for their QEMU version, kernel (known for an L0 on this "
+                + "machine only) and host CPU features, and refuses what cannot work: QEMU older than 4.2, Linux "
+                + "older than 5.3, CPU features the destination lacks (--force tries anyway).",
             "When libvirt or QEMU refuses (e.g. QEMU that cannot migrate a running L2, a CPU the destination "
                 + "lacks, disks not on shared storage) it says 'not supported' and exits with 7."},
         footer = {"", "Examples:",
@@ -78,6 +82,11 @@ final class MigrateCommand implements Callable<Integer> {
             description = "Skip libvirt's check that the disks are on shared storage; only when both L0s really "
                     + "see the same files and libvirt cannot tell.")
     boolean unsafe;
+
+    @Option(names = "--force",
+            description = "Try even when what both L0s' libvirt tells (QEMU and libvirt versions, kernel, host CPU "
+                    + "features) says the migration cannot work.")
+    boolean force;
 
     @Option(names = "--migrate-uri", paramLabel = "URI",
             description = "Where the source's QEMU sends the memory, e.g. tcp://10.0.0.2 (default: the "
@@ -138,6 +147,21 @@ final class MigrateCommand implements Callable<Integer> {
             login = name -> {
                 throw new HostException(name, "no SSH access known");
             };
+        }
+        if (!force) {
+            List<String> reasons;
+            try {
+                reasons = L0Facts.reasonsAgainst(route);
+            } catch (LibvirtFailedException e) {
+                System.err.println("nvmx: cannot ask the L0s' libvirt before migrating: " + e.getMessage());
+                return ExitCode.BENCHMARK_FAILED;
+            }
+            if (!reasons.isEmpty()) {
+                System.err.println("nvmx: not supported between these L0s:");
+                reasons.forEach(reason -> System.err.println("  " + reason));
+                System.err.println("nvmx: nothing was migrated; --force tries anyway");
+                return ExitCode.NOT_SUPPORTED;
+            }
         }
         Instant start = Instant.now();
         List<Measurement> measurements;

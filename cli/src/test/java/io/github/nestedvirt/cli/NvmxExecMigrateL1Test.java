@@ -52,7 +52,7 @@ class NvmxExecMigrateL1Test {
                 Run run = ResultJson.readRun(Files.readAllBytes(migrate.resultFile()), migrate.resultFile().toString());
                 assertThat(run.plan()).isEqualTo("migration");
                 assertThat(run.measurements()).extracting(Measurement::metric)
-                        .containsExactly("seconds", "downtime", "qemu-downtime");
+                        .containsExactly("seconds", "downtime", "qemu-downtime", "memory-rounds", "memory-sent");
                 assertThat(run.measurements()).allSatisfy(m -> {
                     assertThat(m.level()).isEqualTo(Level.L1);
                     assertThat(m.host()).isEqualTo(name);

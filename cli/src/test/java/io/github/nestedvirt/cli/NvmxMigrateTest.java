@@ -57,11 +57,26 @@ class NvmxMigrateTest {
     }
 
     @Test
-    void aDriverThatCannotMigrateIsNotSupportedWithExitCode7() throws Exception {
+    void anL0WithoutQemuIsRefusedBeforeTryingWithExitCode7() throws Exception {
         Path node = Files.writeString(temp.resolve("node.xml"), "<node/>");
 
         NvmxCall call = NvmxCall.of("migrate", "--connect", "test:///default", "--domain", "test", "--to",
                 "test://" + node, "--results", temp.resolve("results").toString());
+
+        assertThat(call.exitCode()).as(call.err()).isEqualTo(ExitCode.NOT_SUPPORTED);
+        // libvirt's test driver is no QEMU: what it reports of itself is the reason
+        assertThat(call.err()).contains("nvmx: not supported between these L0s:",
+                "  test:///default: QEMU is not installed, which cannot migrate a guest hypervisor with a running L2",
+                "  test://" + node + ": QEMU is not installed", "--force tries anyway");
+        assertThat(temp.resolve("results")).doesNotExist();
+    }
+
+    @Test
+    void aDriverThatCannotMigrateIsNotSupportedWithExitCode7() throws Exception {
+        Path node = Files.writeString(temp.resolve("node.xml"), "<node/>");
+
+        NvmxCall call = NvmxCall.of("migrate", "--connect", "test:///default", "--domain", "test", "--to",
+                "test://" + node, "--force", "--results", temp.resolve("results").toString());
 
         assertThat(call.exitCode()).as(call.err()).isEqualTo(ExitCode.NOT_SUPPORTED);
         assertThat(call.err()).contains("not supported on this host: libvirt cannot live-migrate here");
@@ -93,7 +108,7 @@ class NvmxMigrateTest {
                 assertThat(there.out()).contains("migration").contains("Stored in " + results);
                 Run run = new ResultStore(results).loadAll().runs().get(0);
                 assertThat(run.measurements()).extracting(Measurement::metric)
-                        .containsExactly("seconds", "downtime", "qemu-downtime");
+                        .containsExactly("seconds", "downtime", "qemu-downtime", "memory-rounds", "memory-sent");
                 assertThat(run.measurements()).allSatisfy(m -> assertThat(m.values()).hasSize(2));
                 System.out.print("nvmx migrate, one round trip:\n" + there.out());
 

@@ -9,7 +9,9 @@ import io.github.nestedvirt.provision.LibvirtSession;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import javax.xml.XMLConstants;
@@ -44,8 +46,38 @@ public final class LiveMigration {
                 throws LibvirtException;
     }
 
-    /** One migration done. */
-    public record Leg(MigrationRoute route, double seconds, OptionalDouble qemuDowntimeMillis) {
+    /**
+     * One migration done.
+     *
+     * @param completedJob libvirt's statistics of the completed migration job by field name
+     *     ({@code downtime}, {@code memory_iteration}, {@code memory_processed}, ...); empty when the
+     *     destination keeps none
+     */
+    public record Leg(MigrationRoute route, double seconds, Map<String, Double> completedJob) {
+
+        public Leg {
+            completedJob = Map.copyOf(completedJob);
+        }
+
+        /** QEMU's own downtime figure: how long the guest was paused for the switch-over. */
+        public OptionalDouble qemuDowntimeMillis() {
+            return field("downtime");
+        }
+
+        /** How many passes over the guest's memory QEMU made before the switch-over. */
+        public OptionalDouble memoryRounds() {
+            return field("memory_iteration");
+        }
+
+        /** How much memory QEMU sent, in bytes, all passes together. */
+        public OptionalDouble memorySentBytes() {
+            return field("memory_processed");
+        }
+
+        private OptionalDouble field(String name) {
+            Double value = completedJob.get(name);
+            return value == null ? OptionalDouble.empty() : OptionalDouble.of(value);
+        }
     }
 
     /** libvirt's flag to skip its shared-storage check; libvirt-java 0.5.4 has no constant for it. */
@@ -102,7 +134,7 @@ public final class LiveMigration {
                         record.removed(domain.get());
                     }
                     removeStaleCopies(record, copied);
-                    return new Leg(route, seconds, downtimeMillis(destination, arrived));
+                    return new Leg(route, seconds, completedJob(destination, arrived));
                 } finally {
                     destination.call("free migrated domain", c -> arrived.free());
                 }
@@ -232,20 +264,23 @@ public final class LiveMigration {
         }
     }
 
-    /** QEMU's own downtime figure from libvirt's completed-job statistics, when the destination keeps them. */
-    private static OptionalDouble downtimeMillis(LibvirtSession destination, Domain arrived) {
+    /** libvirt's statistics of the completed migration, when the destination keeps them. */
+    private static Map<String, Double> completedJob(LibvirtSession destination, Domain arrived) {
+        Map<String, Double> fields = new HashMap<>();
         try {
             DomainJobStats stats = destination.call("read statistics of the completed migration",
                     c -> arrived.getJobStats(Domain.GetJobStatsFlags.COMPLETED));
             for (TypedParameter parameter : stats.stats) {
-                if ("downtime".equals(parameter.field)) {
-                    return OptionalDouble.of(Double.parseDouble(parameter.getValueAsString()));
+                try {
+                    fields.put(parameter.field, Double.parseDouble(parameter.getValueAsString()));
+                } catch (NumberFormatException notANumber) {
+                    // no figure: not kept
                 }
             }
-        } catch (LibvirtFailedException | NumberFormatException notKept) {
+        } catch (LibvirtFailedException notKept) {
             // older libvirt keeps no completed-job statistics on the destination
         }
-        return OptionalDouble.empty();
+        return fields;
     }
 
     /** The files behind the guest's disks ({@code <disk><source file=...>}). */

@@ -27,7 +27,8 @@ public final class MigrationSupport {
     public static List<String> reasonsAgainst(HostFacts source, HostFacts destination) {
         List<String> reasons = new ArrayList<>();
         for (HostFacts host : List.of(source, destination)) {
-            if (!atLeast(host.kernel(), MIN_KERNEL)) {
+            // an L0 known only through a remote libvirt URI has no known kernel: not a reason against it
+            if (host.kernel() != null && !atLeast(host.kernel(), MIN_KERNEL)) {
                 reasons.add(host.host() + ": kernel " + host.kernel() + " is older than 5.3, which cannot migrate the "
                         + "state of a running L2 (KVM_CAP_NESTED_STATE)");
             }

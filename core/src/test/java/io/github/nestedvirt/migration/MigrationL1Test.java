@@ -45,7 +45,8 @@ class MigrationL1Test {
     private static final String FIRST_L0 = "qemu:///system";
     /** QEMU sends the memory over loopback: both daemons share this machine's network. */
     private static final String OVER_LOOPBACK = "tcp://127.0.0.1";
-    private static final Progress PRINT = new Progress() {
+    /** Prints the engine's steps into the test's output. */
+    static final Progress PRINT = new Progress() {
         @Override
         public void run(String task, int index, int planned, int cap, Duration elapsed) {
         }
@@ -104,7 +105,7 @@ class MigrationL1Test {
                 List<Measurement> roundTrip = benchmark.run(route, 1, checks, lifecycle.record());
 
                 assertThat(roundTrip).extracting(Measurement::metric)
-                        .containsExactly("seconds", "downtime", "qemu-downtime");
+                        .containsExactly("seconds", "downtime", "qemu-downtime", "memory-rounds", "memory-sent");
                 assertThat(roundTrip).allSatisfy(m -> {
                     assertThat(m.benchmark()).isEqualTo("migration");
                     assertThat(m.variant()).containsEntry("storage", "shared");

@@ -1,17 +1,19 @@
 package io.github.nestedvirt.migration;
 
-import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.host.SshHost;
 import io.github.nestedvirt.lifecycle.Lifecycle;
 import io.github.nestedvirt.lifecycle.LibvirtErrorOutput;
 import io.github.nestedvirt.provision.ProvisionedTopology;
 import io.github.nestedvirt.provision.Provisioner;
 import io.github.nestedvirt.provision.TestGuestImage;
+import io.github.nestedvirt.provision.TestHypervisorImage;
 import io.github.nestedvirt.provision.TestTopology;
 import io.github.nestedvirt.result.Measurement;
+import io.github.nestedvirt.topology.TopologyReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -24,13 +26,19 @@ import java.util.regex.Pattern;
 /**
  * Live migration of the TCG test L1 ({@link TestGuestImage}, 1 vCPU, 384 MiB) between this
  * machine's libvirtd and a {@link SecondLibvirtd}, with shared storage and with a storage copy:
- * total time, downtime seen by the SSH probe, QEMU's downtime, and, as a cross-check of the
- * probe, the longest gap between replies of an ICMP ping every 10 ms from L0. Not a test: it
- * prints figures and asserts nothing.
+ * total time, downtime seen by the SSH probe, QEMU's downtime, its passes over the memory and
+ * the memory it sent, and, as a cross-check of the probe, the longest gap between replies of an
+ * ICMP ping every 10 ms from L0 to the L1. With {@code nested}: the L1 of
+ * {@link TestHypervisorImage#onOwnDisk()} (2 vCPUs, 1 GiB) with its L2 running, the probe in the
+ * L2, shared storage. Not a test: it prints figures and asserts nothing.
  *
- * <p>Argument: round trips per storage mode, default 3 (6 migrations each).
+ * <p>Arguments: [{@code nested}] round trips, default 3 (6 migrations per storage mode).
  */
 public final class TcgMigrationBenchmark {
+
+    /** TCG inside TCG is slow: the L2 takes minutes to answer. */
+    private static final Provisioner.Settings SLOW_NESTED = Provisioner.Settings.defaults()
+            .withTimeouts(Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(5));
 
     /** iputils' ping (Debian package iputils-ping): {@code -D} prints a time stamp per reply. */
     private static final boolean PING_INSTALLED = Files.isExecutable(Path.of("/usr/bin/ping"));
@@ -39,18 +47,31 @@ public final class TcgMigrationBenchmark {
     private TcgMigrationBenchmark() {
     }
 
+    /** The topology to migrate, as YAML: the L1 named {@code name}, its files in {@code dir}. */
+    @FunctionalInterface
+    private interface Lab {
+        String yaml(String name, Path dir) throws Exception;
+    }
+
     public static void main(String[] args) throws Exception {
-        int roundTrips = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        boolean nested = args.length > 0 && args[0].equals("nested");
+        int roundTrips = args.length > (nested ? 1 : 0) ? Integer.parseInt(args[nested ? 1 : 0]) : 3;
         LibvirtErrorOutput.silence();
-        TestGuestImage image = TestGuestImage.get();
-        for (MigrationRoute.Storage storage : List.of(MigrationRoute.Storage.SHARED_UNCHECKED,
-                MigrationRoute.Storage.COPY)) {
-            measure(image, storage, roundTrips);
+        if (nested) {
+            TestHypervisorImage image = TestHypervisorImage.onOwnDisk();
+            measure("L1 with its L2 running, shared storage", (name, dir) -> TestTopology.nestedYaml(name, name + "-2",
+                    image, "", dir), MigrationRoute.Storage.SHARED_UNCHECKED, roundTrips);
+        } else {
+            TestGuestImage image = TestGuestImage.get();
+            Lab l1 = (name, dir) -> TestTopology.yaml(List.of(name), image, "", dir);
+            measure("L1 alone, shared storage", l1, MigrationRoute.Storage.SHARED_UNCHECKED, roundTrips);
+            measure("L1 alone, storage copy", l1, MigrationRoute.Storage.COPY, roundTrips);
         }
         System.exit(0);
     }
 
-    private static void measure(TestGuestImage image, MigrationRoute.Storage storage, int roundTrips) throws Exception {
+    private static void measure(String what, Lab lab, MigrationRoute.Storage storage, int roundTrips)
+            throws Exception {
         String name = "nvmx-test-" + ProcessHandle.current().pid() + "-"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         Path dir = Files.createTempDirectory("nvmx-migration-benchmark-");
@@ -58,10 +79,10 @@ public final class TcgMigrationBenchmark {
         List<double[]> legs = new ArrayList<>();
         try (SecondLibvirtd secondL0 = SecondLibvirtd.start(storage != MigrationRoute.Storage.COPY);
                 Lifecycle lifecycle = Lifecycle.open(dir.resolve("run"))) {
-            ProvisionedTopology guests = new Provisioner(Provisioner.Settings.defaults())
-                    .provision(TestTopology.of(List.of(name), image, "", dir), lifecycle, Progress.NONE);
+            ProvisionedTopology guests = new Provisioner(SLOW_NESTED).provision(
+                    new TopologyReader().read(lab.yaml(name, dir), "lab.yaml"), lifecycle, MigrationL1Test.PRINT);
             MigrationBenchmark benchmark = new MigrationBenchmark(LiveMigration.withLibvirt(),
-                    guest -> SshHost.connect(guests.sshTarget(guest)), Progress.NONE);
+                    guest -> SshHost.connect(guests.sshTarget(guest)), MigrationL1Test.PRINT);
             MigrationBenchmark.Checks checks = MigrationBenchmark.Checks.of(guests, name);
             MigrationRoute leg = new MigrationRoute(name, "qemu:///system", secondL0.uri(), storage, "tcp://127.0.0.1");
             for (int i = 0; i < 2 * roundTrips; i++) {
@@ -79,15 +100,16 @@ public final class TcgMigrationBenchmark {
                     icmp = longestReplyGapMillis(replies);
                 }
                 legs.add(new double[] {value(measured, "seconds"), value(measured, "downtime"),
-                        value(measured, "qemu-downtime"), icmp});
+                        value(measured, "qemu-downtime"), value(measured, "memory-rounds"),
+                        value(measured, "memory-sent"), icmp});
                 leg = leg.back();
             }
         } finally {
             TestGuestImage.deleteTree(dir);
         }
-        System.out.printf(Locale.ROOT, "%s storage, %d migrations (median, min - max):%n", storage.variant(), legs.size());
+        System.out.printf(Locale.ROOT, "%s, %d migrations (median, min - max):%n", what, legs.size());
         String[] figures = {"total time, s", "downtime seen over SSH, ms", "QEMU's downtime, ms",
-            "longest gap between ICMP replies, ms"};
+            "passes over the memory", "memory sent, MiB", "longest gap between the L1's ICMP replies, ms"};
         for (int f = 0; f < figures.length; f++) {
             int column = f;
             double[] values = legs.stream().mapToDouble(l -> l[column]).sorted().toArray();

@@ -254,7 +254,11 @@ public final class TestGuestImage {
     }
 
     static String run(LocalHost local, String command) throws Exception {
-        CommandResult result = local.run(command, STEP_TIMEOUT);
+        return run(local, command, STEP_TIMEOUT);
+    }
+
+    static String run(LocalHost local, String command, Duration timeout) throws Exception {
+        CommandResult result = local.run(command, timeout);
         if (!result.succeeded()) {
             throw new IllegalStateException("building the test L1 image: '" + command + "' exited with "
                     + result.exitStatus() + ":\n" + result.stderr());

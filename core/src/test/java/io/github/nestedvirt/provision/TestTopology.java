@@ -83,7 +83,8 @@ public final class TestTopology {
     }
 
     /**
-     * One L1 of {@link TestHypervisorImage} (TCG, 1 GiB, L0's root shared read-only) with one L2
+     * One L1 of {@link TestHypervisorImage} (TCG, 1 GiB, L0's root shared read-only or on its own
+     * disk) with one L2
      * of {@link TestGuestImage} inside it (TCG in TCG, 256 MiB, on the L1's {@code default}
      * network, its disk in the L1's {@code default} pool, its serial log in the L1).
      *
@@ -102,9 +103,9 @@ public final class TestTopology {
                     domainType: qemu
                     allowTcg: true
                     network: {network: default}
-                    disk: {format: qcow2, preallocation: metadata, size: 256M, pool: default}
+                    disk: %5$s
                     keyInjection: image
-                    boot: {kernel: %3$s, initrd: %4$s, cmdline: quiet, hostRoot: %5$s}
+                    boot: {kernel: %3$s, initrd: %4$s, cmdline: quiet%11$s}
                     serialLog: %6$s
                     ssh: {identity: %7$s, knownHosts: %8$s, acceptNewHostKey: true}
                     l2:
@@ -117,7 +118,20 @@ public final class TestTopology {
                         keyInjection: image
                         boot: {kernel: %3$s, initrd: %9$s, cmdline: "quiet %10$s"}
                         ssh: {identity: %7$s, knownHosts: %8$s, acceptNewHostKey: true}
-                """.formatted(l1, l2, image.kernel(), image.initrd(), TestHypervisorImage.HOST_ROOT_TAG,
-                dir.resolve(l1 + "-serial.log"), guest.clientKey(), dir.resolve("known_hosts"), guest.initrd(), l2Cmdline);
+                """.formatted(l1, l2, image.kernel(), image.initrd(), l1Disk(image),
+                dir.resolve(l1 + "-serial.log"), guest.clientKey(), dir.resolve("known_hosts"), guest.initrd(), l2Cmdline,
+                image.rootImage() == null ? ", hostRoot: " + TestHypervisorImage.HOST_ROOT_TAG : "");
+    }
+
+    /**
+     * An empty disk for the L2 volumes, or, for the L1 on its own disk, a copy-on-write disk on
+     * its root image as a user gives an L1 its golden image ({@code base}).
+     */
+    private static String l1Disk(TestHypervisorImage image) {
+        if (image.rootImage() == null) {
+            return "{format: qcow2, preallocation: metadata, size: 256M, pool: default}";
+        }
+        return "{format: qcow2, preallocation: none, size: %dM, base: %s, baseFormat: raw, pool: default}"
+                .formatted(TestL1RootImage.sizeMib(image.rootImage()), image.rootImage());
     }
 }
