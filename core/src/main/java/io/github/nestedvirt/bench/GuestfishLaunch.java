@@ -122,7 +122,7 @@ public final class GuestfishLaunch {
         if (parameters.backendSettings() != null) {
             variant.put("backendSettings", parameters.backendSettings());
         }
-        Map<String, String> attributes = Map.of("accelerator", accelerator.get(),
+        Map<String, String> attributes = Map.of(GuestfishAccelerator.ATTRIBUTE, accelerator.get(),
                 "warmups", Integer.toString(parameters.warmups()));
         return new Measurement(BENCHMARK, "seconds", level, host.name(), variant, "s", Better.LOWER, samples,
                 attributes);
