@@ -84,6 +84,11 @@ final class BenchCommand {
                 description = "LIBGUESTFS_BACKEND_SETTINGS, e.g. force_tcg where KVM is unusable.")
         String backendSettings;
 
+        @Option(names = "--appliance", paramLabel = "DIR", description = "LIBGUESTFS_PATH: a fixed appliance "
+                + "(libguestfs-make-fixed-appliance) on the measured host, so that a slow host (an L1 under TCG) "
+                + "does not build its own.")
+        String appliance;
+
         @Override
         String type() {
             return "guestfish";
@@ -94,6 +99,7 @@ final class BenchCommand {
             Map<String, Object> entry = new LinkedHashMap<>();
             putIfSet(entry, "backend", backend);
             putIfSet(entry, "backendSettings", backendSettings);
+            putIfSet(entry, "appliance", appliance);
             return entry;
         }
     }

@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
  */
 public final class GuestfishAccelerator {
 
+    /** The measurement attribute that holds what this class found. */
+    public static final String ATTRIBUTE = "accelerator";
+
     public static final String KVM = "kvm";
     public static final String TCG = "tcg";
     public static final String UNKNOWN = "unknown";

@@ -41,10 +41,14 @@ public final class GuestfishLaunch {
      * @param maxRuns measured launches at most, when the spread asks for more
      * @param backend {@code LIBGUESTFS_BACKEND} (e.g. {@code direct}, {@code libvirt}), or null to leave it unset
      * @param backendSettings {@code LIBGUESTFS_BACKEND_SETTINGS} (e.g. {@code force_tcg}), or null to leave it unset
+     * @param appliance {@code LIBGUESTFS_PATH}: the directory of a fixed appliance (made by
+     *     {@code libguestfs-make-fixed-appliance}) on the measured host, or null for the one supermin
+     *     builds there. On a slow host (an L1 under TCG) building one takes minutes and a tmpfs
+     *     {@code /var/tmp} would hold its 700 MB in memory.
      * @param runTimeout how long one launch may take before it is ended
      */
     public record Parameters(int warmups, int runs, int maxRuns, String backend, String backendSettings,
-            Duration runTimeout) {
+            String appliance, Duration runTimeout) {
 
         public Parameters {
             if (warmups < 0) {
@@ -58,6 +62,10 @@ public final class GuestfishLaunch {
                 throw new IllegalArgumentException(
                         "backendSettings: must not be blank; leave it out to use the default");
             }
+            if (appliance != null && !appliance.startsWith("/")) {
+                throw new IllegalArgumentException("appliance: must be an absolute directory on the measured host, got '"
+                        + appliance + "'");
+            }
             if (runTimeout == null || runTimeout.isNegative() || runTimeout.isZero()) {
                 throw new IllegalArgumentException("runTimeout: must be a positive duration, got " + runTimeout);
             }
@@ -65,7 +73,7 @@ public final class GuestfishLaunch {
 
         /** The seed plan: 10 launches after 1 warm-up, libguestfs defaults, 10 minutes per launch. */
         public static Parameters defaults() {
-            return fromPlan(null, null, null, null, null, null);
+            return fromPlan(null, null, null, null, null, null, null);
         }
 
         /** The keys of a plan entry (and of a Pipeline step); every key is optional. */
@@ -84,11 +92,15 @@ public final class GuestfishLaunch {
                 @JsonPropertyDescription("LIBGUESTFS_BACKEND_SETTINGS, e.g. force_tcg where KVM is"
                         + " unusable. Default: unset.")
                 @JsonProperty("backendSettings") String backendSettings,
+                @JsonPropertyDescription("LIBGUESTFS_PATH: directory of a fixed appliance on the measured host"
+                        + " (libguestfs-make-fixed-appliance), so that a slow host does not build its own."
+                        + " Default: unset (supermin builds and caches one).")
+                @JsonProperty("appliance") String appliance,
                 @JsonPropertyDescription("How long one launch may take. Default: 600.")
                 @JsonProperty("timeoutSeconds") Integer timeoutSeconds) {
             int min = runs == null ? 10 : runs;
             return new Parameters(warmups == null ? 1 : warmups, min, maxRuns == null ? 2 * min : maxRuns, backend,
-                    backendSettings, Duration.ofSeconds(timeoutSeconds == null ? 600 : timeoutSeconds));
+                    backendSettings, appliance, Duration.ofSeconds(timeoutSeconds == null ? 600 : timeoutSeconds));
         }
 
         public RunCountPolicy policy() {
@@ -129,7 +141,10 @@ public final class GuestfishLaunch {
         if (parameters.backendSettings() != null) {
             variant.put("backendSettings", parameters.backendSettings());
         }
-        Map<String, String> attributes = Map.of("accelerator", accelerator.get(),
+        if (parameters.appliance() != null) {
+            variant.put("appliance", parameters.appliance());
+        }
+        Map<String, String> attributes = Map.of(GuestfishAccelerator.ATTRIBUTE, accelerator.get(),
                 "warmups", Integer.toString(parameters.warmups()));
         return new Measurement(BENCHMARK, "seconds", level, host.name(), variant, "s", Better.LOWER, samples,
                 attributes);
@@ -146,6 +161,9 @@ public final class GuestfishLaunch {
         }
         if (parameters.backendSettings() != null) {
             words.add("LIBGUESTFS_BACKEND_SETTINGS=" + parameters.backendSettings());
+        }
+        if (parameters.appliance() != null) {
+            words.add("LIBGUESTFS_PATH=" + parameters.appliance());
         }
         words.add("guestfish");
         if (verbose) {

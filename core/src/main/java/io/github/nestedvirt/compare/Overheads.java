@@ -1,5 +1,6 @@
 package io.github.nestedvirt.compare;
 
+import io.github.nestedvirt.bench.GuestfishAccelerator;
 import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.result.LevelRatio;
 import io.github.nestedvirt.result.Measurement;
@@ -16,6 +17,10 @@ import java.util.stream.Collectors;
  * variant. A level is compared with the level below in the same variant; when the level below has
  * no such variant, with its measurement without any variant (bare-metal L0 has no nesting settings).
  * With several hosts at a level (several L2s at once) each gets its own row.
+ *
+ * <p>A measurement that records it ran its guest under TCG (attribute {@code accelerator=tcg}, e.g.
+ * the guestfish appliance in an L1 without usable nested KVM) measures emulation, not nested
+ * virtualization: its row is kept, since the figure is real, but its label says so.
  */
 public final class Overheads {
 
@@ -35,12 +40,24 @@ public final class Overheads {
             lower.ifPresent(l -> {
                 String variant = variantText(upper.variant());
                 String label = upper.benchmark() + "/" + upper.metric() + " " + upper.level() + "/" + below
-                        + (variant.isEmpty() ? "" : " " + variant) + " (" + upper.host() + " over " + l.host() + ")";
+                        + (variant.isEmpty() ? "" : " " + variant) + " (" + upper.host() + " over " + l.host() + ")"
+                        + emulation(upper, l);
                 rows.add(new RatioRow(label, upper.key(), l.key(), upper.unit(),
                         LevelRatio.of(upper.values(), l.values()), Significance.of(l.values(), upper.values(), test)));
             });
         }
         return rows;
+    }
+
+    /** Empty, or what the label must say when either side ran its guest under TCG. */
+    static String emulation(Measurement upper, Measurement lower) {
+        String above = upper.attributes().getOrDefault(GuestfishAccelerator.ATTRIBUTE, GuestfishAccelerator.UNKNOWN);
+        String below = lower.attributes().getOrDefault(GuestfishAccelerator.ATTRIBUTE, GuestfishAccelerator.UNKNOWN);
+        if (!GuestfishAccelerator.TCG.equals(above) && !GuestfishAccelerator.TCG.equals(below)) {
+            return "";
+        }
+        return " [TCG: " + upper.level() + " " + above + ", " + lower.level() + " " + below
+                + "; emulation, not a nesting figure]";
     }
 
     private static Optional<Measurement> below(Run run, Measurement upper, Level level, Map<String, String> variant) {

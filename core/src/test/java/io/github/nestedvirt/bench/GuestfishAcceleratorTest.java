@@ -12,6 +12,14 @@ class GuestfishAcceleratorTest {
     }
 
     @Test
+    void aLaunchInsideATcgL1IsTcgByItsCommandAndByItsKernel() {
+        // recorded in the test L1 of this project (no /dev/kvm there): supermin's build, the probes, the appliance
+        String log = Fixtures.read("guestfish-v-direct-tcg-in-tcg-l1.txt");
+        assertThat(GuestfishAccelerator.parse(log)).isEqualTo("tcg");
+        assertThat(GuestfishAccelerator.parse(log.replaceAll("(?m)^\\s+-machine accel=tcg.*$", ""))).isEqualTo("tcg");
+    }
+
+    @Test
     void kvmOrTcgFallbackIsDecidedByTheApplianceKernel() {
         assertThat(GuestfishAccelerator.parse(Fixtures.read("guestfish-v-direct-kvm.txt"))).isEqualTo("kvm");
     }

@@ -20,13 +20,15 @@ class GuestfishLaunchTest {
 
     @Test
     void parametersNameTheBadField() {
-        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(1, 0, 10, null, null, Duration.ofMinutes(1)))
+        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(1, 0, 10, null, null, null, Duration.ofMinutes(1)))
                 .hasMessageStartingWith("runs: must be at least 1");
-        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(-1, 1, 1, null, null, Duration.ofMinutes(1)))
+        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(-1, 1, 1, null, null, null, Duration.ofMinutes(1)))
                 .hasMessageStartingWith("warmups:");
-        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(1, 1, 1, " ", null, Duration.ofMinutes(1)))
+        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(1, 1, 1, " ", null, null, Duration.ofMinutes(1)))
                 .hasMessageStartingWith("backend:");
-        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(1, 1, 1, null, null, Duration.ZERO))
+        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(1, 1, 1, null, null, "appliance", Duration.ofMinutes(1)))
+                .hasMessage("appliance: must be an absolute directory on the measured host, got 'appliance'");
+        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(1, 1, 1, null, null, null, Duration.ZERO))
                 .hasMessageStartingWith("runTimeout:");
         assertThat(GuestfishLaunch.Parameters.defaults().runs()).isEqualTo(10);
         assertThat(GuestfishLaunch.Parameters.defaults().warmups()).isEqualTo(1);
@@ -37,7 +39,7 @@ class GuestfishLaunchTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/guestfish")), "needs guestfish (Debian libguestfs-tools)");
         // a TMPDIR that does not exist is a real launch failure that libguestfs reports at once
         GuestfishLaunch launch = new GuestfishLaunch(
-                new GuestfishLaunch.Parameters(1, 1, 1, "direct", null, Duration.ofMinutes(2)));
+                new GuestfishLaunch.Parameters(1, 1, 1, "direct", null, null, Duration.ofMinutes(2)));
         try (TestLocalHost host = new TestLocalHost(List.of("env", "TMPDIR=/nonexistent/tmpdir"))) {
             assertThatThrownBy(() -> launch.measure(host, Level.L0, Progress.NONE))
                     .isInstanceOf(BenchmarkFailedException.class)
@@ -47,11 +49,26 @@ class GuestfishLaunchTest {
     }
 
     @Test
+    void aFixedApplianceThatIsNotThereFailsNamingItsDirectory() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/guestfish")), "needs guestfish (Debian libguestfs-tools)");
+        Path missing = Files.createTempDirectory("nvmx-test-no-appliance-");
+        Files.delete(missing);
+        GuestfishLaunch launch = new GuestfishLaunch(new GuestfishLaunch.Parameters(0, 1, 1, "direct", "force_tcg",
+                missing.toString(), Duration.ofMinutes(2)));
+        try (TestLocalHost host = new TestLocalHost()) {
+            assertThatThrownBy(() -> launch.measure(host, Level.L0, Progress.NONE))
+                    .isInstanceOf(BenchmarkFailedException.class)
+                    .hasMessageContaining("local: guestfish launch 0 failed with exit status 1")
+                    .hasMessageContaining("LIBGUESTFS_PATH").hasMessageContaining(missing.toString());
+        }
+    }
+
+    @Test
     @Tag("slow")
     void launchesTheApplianceUnderForcedTcg() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/guestfish")), "needs guestfish (Debian libguestfs-tools)");
         GuestfishLaunch launch = new GuestfishLaunch(
-                new GuestfishLaunch.Parameters(1, 2, 2, "direct", "force_tcg", Duration.ofMinutes(10)));
+                new GuestfishLaunch.Parameters(1, 2, 2, "direct", "force_tcg", null, Duration.ofMinutes(10)));
 
         Measurement measurement;
         try (TestLocalHost host = new TestLocalHost()) {

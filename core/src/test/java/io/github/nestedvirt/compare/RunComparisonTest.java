@@ -168,6 +168,29 @@ class RunComparisonTest {
         });
     }
 
+    @Test
+    void aGuestfishLaunchUnderTcgIsFlaggedInItsLevelOverheadNotPassedOffAsNesting() {
+        Map<String, String> variant = Map.of("backend", "direct");
+        Run run = run("20250101-120000-000001", List.of(),
+                new Measurement("guestfish-launch", "seconds", Level.L0, "l0", variant, "s", Better.LOWER,
+                        samples(3.1, 3.0, 3.2), Map.of("accelerator", "kvm")),
+                new Measurement("guestfish-launch", "seconds", Level.L1, "l1", variant, "s", Better.LOWER,
+                        samples(61, 60, 62), Map.of("accelerator", "tcg")),
+                new Measurement("io-scan", "seconds", Level.L0, "l0", Map.of(), "s", Better.LOWER,
+                        samples(1, 1.1, 0.9), Map.of()),
+                new Measurement("io-scan", "seconds", Level.L1, "l1", Map.of(), "s", Better.LOWER,
+                        samples(2, 2.1, 1.9), Map.of()));
+
+        List<RatioRow> overheads = Overheads.of(run, Significance.Test.WELCH_T);
+
+        assertThat(overheads).extracting(RatioRow::label).containsExactly(
+                "guestfish-launch/seconds L1/L0 backend=direct (l1 over l0)"
+                        + " [TCG: L1 tcg, L0 kvm; emulation, not a nesting figure]",
+                "io-scan/seconds L1/L0 (l1 over l0)");
+        // the figure itself is kept: it is what the user's machine did
+        assertThat(overheads.get(0).ratio().estimate()).isCloseTo(61.0 / 3.1, within(1e-12));
+    }
+
     static Run run(String id, List<HostFacts> fingerprint, Measurement... measurements) {
         return new Run(Run.SCHEMA_VERSION, id, Instant.parse(id.substring(0, 4) + "-" + id.substring(4, 6) + "-"
                 + id.substring(6, 8) + "T12:00:00Z"), null, "test", fingerprint, List.of(measurements), List.of());

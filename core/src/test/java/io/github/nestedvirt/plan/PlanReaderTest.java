@@ -164,13 +164,20 @@ class PlanReaderTest {
         assertThat(Path.of(plan.topology())).isRegularFile();
         assertThat(plan.hosts().values()).extracting(HostSpec::guest).containsExactly(null, "nvmx-tcg-hv", "nvmx-tcg-l2");
         assertThat(plan.benchmarks()).extracting(BenchmarkSpec::type)
-                .containsExactly("io", "io", "io", "net", "net", "net", "kernel");
+                .containsExactly("io", "io", "io", "net", "net", "net", "kernel", "guestfish", "guestfish");
         // iperf3 with its client in L2: to the L1 and to L0
         assertThat(plan.benchmarks().subList(4, 6)).extracting(BenchmarkSpec::hostReferences).containsExactly(
                 Map.of("server", "l1", "client", "l2"), Map.of("server", "l0", "client", "l2"));
         KernelBuild.Parameters kernel = ((KernelBuildSpec) plan.benchmarks().get(6)).parameters();
         assertThat(kernel.targets()).containsExactly("prepare");
         assertThat(kernel.config()).isEqualTo("tinyconfig");
+        // L0 and L1 launch the same fixed appliance, so that their launches are compared
+        GuestfishSpec l0 = (GuestfishSpec) plan.benchmarks().get(7);
+        GuestfishSpec l1 = (GuestfishSpec) plan.benchmarks().get(8);
+        assertThat(List.of(l0.host(), l1.host())).containsExactly("l0", "l1");
+        assertThat(l1.parameters().appliance()).isEqualTo(l0.parameters().appliance())
+                .isEqualTo("/srv/nvmx/guestfs-appliance");
+        assertThat(l1.parameters().warmups()).isEqualTo(1);
     }
 
     @Test
@@ -192,7 +199,7 @@ class PlanReaderTest {
         assertThat(ssh.user()).isEqualTo("root");
         assertThat(ssh.acceptNewHostKey()).isFalse();
         GuestfishLaunch.Parameters guestfish = ((GuestfishSpec) plan.benchmarks().get(0)).parameters();
-        assertThat(guestfish).isEqualTo(new GuestfishLaunch.Parameters(1, 10, 20, null, null, Duration.ofMinutes(10)));
+        assertThat(guestfish).isEqualTo(new GuestfishLaunch.Parameters(1, 10, 20, null, null, null, Duration.ofMinutes(10)));
         IoScan.Parameters io = ((IoScanSpec) plan.benchmarks().get(1)).parameters();
         assertThat(io.paths()).isEqualTo(List.of("/"));
         assertThat(io.xdev()).isTrue();

@@ -3,6 +3,8 @@ package io.github.nestedvirt.provision;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.nestedvirt.bench.GuestfishAccelerator;
+import io.github.nestedvirt.bench.GuestfishLaunch;
 import io.github.nestedvirt.bench.IoScan;
 import io.github.nestedvirt.bench.KernelBuild;
 import io.github.nestedvirt.bench.NetworkThroughput;
@@ -10,6 +12,8 @@ import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.compare.Overheads;
 import io.github.nestedvirt.compare.RatioRow;
 import io.github.nestedvirt.compare.Significance;
+import io.github.nestedvirt.host.LocalHost;
+import io.github.nestedvirt.host.Shell;
 import io.github.nestedvirt.lifecycle.Resource;
 import io.github.nestedvirt.lifecycle.TopologyRecord;
 import io.github.nestedvirt.plan.PlanReader;
@@ -35,9 +39,13 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code plans/tcg-nested-smoke.yaml} run for real through the {@link PlanRunner}: it provisions a
  * TCG L1 of {@link TestHypervisorImage} with a TCG L2 inside, runs I/O on L0, L1 and L2, iperf3
- * from L1 to L0 and from L2 to L1 and to L0, and a kernel build (tinyconfig, {@code prepare}) in L1, and tears both guests down. The plan is the committed file; only its guest names (unique per test
- * run) and its topology (this test's boot files) are the test's own, and its kernel build is left
- * out unless {@code -Dnvmx.test.l1KernelBuild=true} (about 7 minutes; {@code scripts/test.sh}, hence CI, sets it). The run
+ * from L1 to L0 and from L2 to L1 and to L0, a kernel build (tinyconfig, {@code prepare}) in L1 and
+ * guestfish launches on L0 and in L1, and tears both guests down. The plan is the committed file; only
+ * its guest names (unique per test run), its topology (this test's boot files) and its fixed guestfish
+ * appliance (made on L0 in this test's directory, which the L1 reads at the same path) are the test's
+ * own, and its kernel build is left out unless {@code -Dnvmx.test.l1KernelBuild=true} (about 7 minutes;
+ * {@code scripts/test.sh}, hence CI, sets it), its guestfish launches in L1 unless
+ * {@code -Dnvmx.test.l1Guestfish=true} (tens of minutes in the L1). The run
  * happens once for the class, since the L2 alone takes minutes to come up; the tests then check
  * what a user would.
  */
@@ -46,11 +54,18 @@ class NestedPlanRunTest {
 
     private static final Path PLAN = Path.of("../plans/tcg-nested-smoke.yaml");
     private static final Path KERNEL_TREE = Path.of("/usr/src/linux-source-6.1");
+    private static final String PLAN_APPLIANCE = "/srv/nvmx/guestfs-appliance";
     /** The kernel build in the TCG L1 takes about 7 of the run's 11 minutes: on in scripts/test.sh (CI), off in a plain mvn run. */
     static final String KERNEL_BUILD_PROPERTY = "nvmx.test.l1KernelBuild";
     private static final boolean KERNEL_BUILD = Boolean.getBoolean(KERNEL_BUILD_PROPERTY);
     private static final String KERNEL_BUILD_LEFT_OUT = "the plan's kernel build in the TCG L1 (about 7 min) is "
             + "left out: run with -D" + KERNEL_BUILD_PROPERTY + "=true to include it";
+
+    /** guestfish in the TCG L1: TCG inside TCG takes many minutes per launch (docs/performance.md); off unless asked. */
+    static final String GUESTFISH_PROPERTY = "nvmx.test.l1Guestfish";
+    private static final boolean GUESTFISH = Boolean.getBoolean(GUESTFISH_PROPERTY);
+    private static final String GUESTFISH_LEFT_OUT = "the plan's guestfish launches on L0 and in the TCG L1 (many"
+            + " minutes per launch in the L1) are left out: run with -D" + GUESTFISH_PROPERTY + "=true to include them";
 
     private static LibvirtSession session;
     private static String l1;
@@ -83,8 +98,13 @@ class NestedPlanRunTest {
         String planText = Files.readString(PLAN).replace("guest: nvmx-tcg-hv}", "guest: " + l1 + "}")
                 .replace("guest: nvmx-tcg-l2}", "guest: " + l2 + "}");
         if (!KERNEL_BUILD) {
-            planText = planText.lines().filter(line -> !line.contains("{type: kernel,"))
-                    .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+            planText = without(planText, "{type: kernel,");
+        }
+        if (GUESTFISH) {
+            planText = planText.replace(PLAN_APPLIANCE, fixedAppliance(dir.resolve("guestfs-appliance")).toString());
+        } else {
+            System.out.println("Not run: " + GUESTFISH_LEFT_OUT);
+            planText = without(planText, "{type: guestfish,");
         }
         Files.writeString(plan, planText);
 
@@ -106,6 +126,24 @@ class NestedPlanRunTest {
         outcome.run().measurements().forEach(m -> System.out.printf("  %s %s %s on %s: %s %s %s%n", m.benchmark(),
                 m.metric(), m.level(), m.host(), m.samples().stream().map(NestedPlanRunTest::sampleText).toList(),
                 m.unit(), m.attributes()));
+    }
+
+    private static String without(String planText, String entryStart) {
+        return planText.lines().filter(line -> !line.contains(entryStart))
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+    }
+
+    /** The plan's fixed appliance, made as its comment says; the L1's qemu reads it as another user. */
+    private static Path fixedAppliance(Path appliance) throws Exception {
+        long start = System.nanoTime();
+        Path make = Path.of("/usr/sbin/libguestfs-make-fixed-appliance");
+        assumeTrue(Files.isExecutable(make), make + " is missing: the plan's guestfish launches need libguestfs-tools"
+                + " (scripts/install-deps.sh)");
+        new LocalHost().run("LIBGUESTFS_BACKEND=direct LIBGUESTFS_BACKEND_SETTINGS=force_tcg "
+                + Shell.command(make.toString(), appliance.toString()) + " && " + Shell.command("chmod", "-R", "a+rX",
+                appliance.toString()), Duration.ofMinutes(10)).orThrow("local");
+        System.out.printf("Fixed guestfish appliance made in %.1f s%n", (System.nanoTime() - start) / 1e9);
+        return appliance;
     }
 
     @AfterAll
@@ -147,6 +185,34 @@ class NestedPlanRunTest {
         assertThat(Arrays.stream(net.values()).boxed().toList()).hasSize(2).allSatisfy(v -> assertThat(v).isPositive());
 
         assertThat(measured(KernelBuild.BENCHMARK, "seconds")).hasSize(KERNEL_BUILD ? 1 : 0);
+
+        assertThat(measured(GuestfishLaunch.BENCHMARK, "seconds")).extracting(Measurement::level)
+                .containsExactlyElementsOf(GUESTFISH ? List.of(Level.L0, Level.L1) : List.of());
+    }
+
+    @Test
+    void guestfishLaunchedItsApplianceOnL0AndInTheL1UnderTcgFlaggedInTheOverhead() {
+        assumeTrue(GUESTFISH, GUESTFISH_LEFT_OUT);
+        List<Measurement> launches = measured(GuestfishLaunch.BENCHMARK, "seconds");
+        // as the plan asks: 1 warm-up, then 2 launches on L0 and 1 in the L1
+        assertThat(launches).extracting(m -> m.values().length).containsExactly(2, 1);
+        for (Measurement launch : launches) {
+            assertThat(launch.samples()).filteredOn(Sample::warmup).hasSize(1);
+            assertThat(Arrays.stream(launch.values()).boxed().toList()).allSatisfy(v -> assertThat(v).isPositive());
+            // KVM does not work on this machine: the appliance's own command line says TCG on both levels
+            assertThat(launch.attributes()).containsEntry(GuestfishAccelerator.ATTRIBUTE, GuestfishAccelerator.TCG);
+            assertThat(launch.variant()).containsEntry("backendSettings", "force_tcg")
+                    .containsKey("appliance");
+        }
+        assertThat(measured(GuestfishLaunch.BENCHMARK, "seconds")).extracting(Measurement::host)
+                .satisfiesExactly(l0 -> assertThat(l0).isEqualTo("local"),
+                        inL1 -> assertThat(inL1).startsWith("root@192.168.122."));
+        RatioRow row = Overheads.of(outcome.run(), Significance.Test.WELCH_T).stream()
+                .filter(r -> r.label().startsWith(GuestfishLaunch.BENCHMARK + "/seconds L1/L0 ")).findFirst().orElseThrow();
+        assertThat(row.label()).endsWith(" [TCG: L1 tcg, L0 tcg; emulation, not a nesting figure]");
+        // TCG inside TCG is slower than TCG
+        assertThat(row.ratio().estimate()).isGreaterThan(1);
+        System.out.println(row.label() + ": " + row.ratio());
     }
 
     @Test

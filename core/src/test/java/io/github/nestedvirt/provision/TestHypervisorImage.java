@@ -17,7 +17,8 @@ import java.util.Set;
  * An L1 guest hypervisor built at test time in about a second, with nothing downloaded: the
  * kernel of {@link TestGuestImage} boots a small initramfs that mounts THIS machine's root file
  * system read-only over virtio-9p (the domain's {@code boot.hostRoot} share), lays tmpfs overlays
- * over {@code /etc} and {@code /tmp} and fresh tmpfs over {@code /var}, {@code /run} and
+ * over {@code /etc} and {@code /tmp} and fresh tmpfs over {@code /var} (but for L0's package
+ * database, read-only, from which libguestfs builds its appliance), {@code /run} and
  * {@code /root}, and switches root. So the L1 runs this machine's own qemu, libvirtd, virtlogd,
  * dnsmasq and dropbear, and sees this machine's files (e.g. the L2 kernel and initramfs) at the
  * same paths, read-only; what it writes stays in its memory and goes with it.
@@ -202,7 +203,19 @@ public final class TestHypervisorImage {
             done
             # files of L0 the L1 needs at the same path but its root lacks (the L2's initramfs)
             if [ -d /carry ]; then cp -a /carry/. /newroot/; fi
+            # /var is the L1's own, except L0's package database (read-only): supermin builds
+            # libguestfs' appliance from the installed packages it lists, and without it the
+            # appliance has no shell, so its /init cannot start and its kernel panics.
+            # (a root on its own disk has no /var of L0's: nothing to keep there)
+            if [ -d /newroot/var/lib/dpkg ]; then
+              mkdir -p /dpkg
+              mount --bind /newroot/var/lib/dpkg /dpkg
+            fi
             mount -t tmpfs -o mode=755 var /newroot/var
+            if [ -d /dpkg ]; then
+              mkdir -p /newroot/var/lib/dpkg
+              mount --move /dpkg /newroot/var/lib/dpkg
+            fi
             mount -t tmpfs -o mode=700 root /newroot/root
             mount --move /proc /newroot/proc
             mount --move /sys /newroot/sys
