@@ -33,7 +33,7 @@ import org.libvirt.Network;
  * run them (VMX and a usable {@code /dev/kvm} for {@code domainType: kvm}; qemu and a running
  * libvirtd), then creates each L2's volume and domain through the L1's own libvirt (and the
  * L1's {@code default} network, when it has none)
- * ({@link L1Libvirt}), waits for its address in the L1's DHCP leases and for SSH through the L1.
+ * ({@link RemoteLibvirt}), waits for its address in the L1's DHCP leases and for SSH through the L1.
  *
  * <p>Every L2 resource is recorded before it is created, marked as living inside its L1, under
  * the {@code qemu+ssh} URI of the L1's libvirt; the lifecycle reaches it through the same relay
@@ -65,15 +65,15 @@ final class NestedProvisioner {
     List<ProvisionedGuest> provision(String at, GuestSpec l1Spec, SshTarget l1Target, Lifecycle lifecycle,
             OwnerTag owner, Progress progress) throws Exception {
         SshHost l1 = SshHost.connect(l1Target);
-        L1Libvirt libvirt = null;
+        RemoteLibvirt libvirt = null;
         boolean handedToLifecycle = false;
         try {
             checkNesting(at, l1Spec, l1, progress);
             checkVirtualizationStack(at, l1Spec, l1);
-            L1Libvirt relay = L1Libvirt.open(l1);
+            RemoteLibvirt relay = RemoteLibvirt.open(l1);
             libvirt = relay;
             String where = relay.recordedUri();
-            lifecycle.reachL1(where, uri -> new Connect(relay.uri()), l1, () -> {
+            lifecycle.reachRemote(where, uri -> new Connect(relay.uri()), l1, () -> {
                 relay.close();
                 l1.close();
             });

@@ -101,7 +101,7 @@ class L2EndToEndTest {
             }
             // The L2 is in the L1's own libvirt, seen through a relay of the test's own.
             try (SshHost hypervisor = SshHost.connect(provisioned.sshTarget(l1));
-                    L1Libvirt libvirt = L1Libvirt.open(hypervisor);
+                    RemoteLibvirt libvirt = RemoteLibvirt.open(hypervisor);
                     LibvirtSession inL1 = libvirt.session()) {
                 domainsInL1 = inL1.domainNames();
             }

@@ -71,6 +71,22 @@ public final class TestTopology {
      */
     public static String nestedYaml(String l1, String l2, TestHypervisorImage image, String l2Cmdline, Path dir) {
         TestGuestImage guest = image.guestImage();
+        return hypervisorYaml(l1, image, dir) + """
+                    l2:
+                      - name: %1$s
+                        vcpus: 1
+                        memory: 256M
+                        domainType: qemu
+                        allowTcg: true
+                        disk: {format: qcow2, size: 64M, pool: default}
+                        keyInjection: image
+                        boot: {kernel: %2$s, initrd: %3$s, cmdline: "quiet %4$s"}
+                        ssh: {identity: %5$s, knownHosts: %6$s, acceptNewHostKey: true}
+                """.formatted(l2, image.kernel(), guest.initrd(), l2Cmdline, guest.clientKey(), dir.resolve("known_hosts"));
+    }
+
+    /** One L1 of {@link TestHypervisorImage} alone, as in {@link #nestedYaml}. */
+    public static String hypervisorYaml(String l1, TestHypervisorImage image, Path dir) {
         return """
                 l0:
                   uri: qemu:///system
@@ -83,20 +99,10 @@ public final class TestTopology {
                     network: {network: default}
                     disk: {format: qcow2, preallocation: metadata, size: 256M, pool: default}
                     keyInjection: image
-                    boot: {kernel: %3$s, initrd: %4$s, cmdline: quiet, hostRoot: %5$s}
-                    serialLog: %6$s
-                    ssh: {identity: %7$s, knownHosts: %8$s, acceptNewHostKey: true}
-                    l2:
-                      - name: %2$s
-                        vcpus: 1
-                        memory: 256M
-                        domainType: qemu
-                        allowTcg: true
-                        disk: {format: qcow2, size: 64M, pool: default}
-                        keyInjection: image
-                        boot: {kernel: %3$s, initrd: %9$s, cmdline: "quiet %10$s"}
-                        ssh: {identity: %7$s, knownHosts: %8$s, acceptNewHostKey: true}
-                """.formatted(l1, l2, image.kernel(), image.initrd(), TestHypervisorImage.HOST_ROOT_TAG,
-                dir.resolve(l1 + "-serial.log"), guest.clientKey(), dir.resolve("known_hosts"), guest.initrd(), l2Cmdline);
+                    boot: {kernel: %2$s, initrd: %3$s, cmdline: quiet, hostRoot: %4$s}
+                    serialLog: %5$s
+                    ssh: {identity: %6$s, knownHosts: %7$s, acceptNewHostKey: true}
+                """.formatted(l1, image.kernel(), image.initrd(), TestHypervisorImage.HOST_ROOT_TAG,
+                dir.resolve(l1 + "-serial.log"), image.guestImage().clientKey(), dir.resolve("known_hosts"));
     }
 }
