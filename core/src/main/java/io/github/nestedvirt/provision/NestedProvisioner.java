@@ -69,7 +69,7 @@ final class NestedProvisioner {
         boolean handedToLifecycle = false;
         try {
             checkNesting(at, l1Spec, l1, progress);
-            checkVirtualizationStack(at, l1Spec, l1);
+            checkVirtualizationStack(at, l1Spec, l1, progress);
             RemoteLibvirt relay = RemoteLibvirt.open(l1);
             libvirt = relay;
             String where = relay.recordedUri();
@@ -141,20 +141,38 @@ final class NestedProvisioner {
         }
     }
 
-    /** qemu and a running libvirtd in the L1 (libvirtd may start a little after SSH does). */
-    private static void checkVirtualizationStack(String at, GuestSpec l1Spec, SshHost l1)
+    /**
+     * qemu and a running libvirtd in the L1 (libvirtd may start a little after SSH does); installed
+     * with the L1's package manager first when they are missing and {@code packages.install} allows it.
+     */
+    private static void checkVirtualizationStack(String at, GuestSpec l1Spec, SshHost l1, Progress progress)
             throws HostException, InterruptedException {
-        String missing = l1.run("""
-                command -v qemu-system-x86_64 >/dev/null || echo 'no qemu-system-x86_64'
-                command -v virt-ssh-helper >/dev/null || command -v nc >/dev/null || echo 'neither virt-ssh-helper nor nc'
-                i=0; while [ ! -S /var/run/libvirt/libvirt-sock ] && [ $i -lt 60 ]; do sleep 1; i=$((i+1)); done
-                [ -S /var/run/libvirt/libvirt-sock ] || echo 'no running libvirtd (no /var/run/libvirt/libvirt-sock)'
-                """, CHECK_TIMEOUT).stdout().strip();
+        List<String> missing = missingStack(l1);
+        if (!missing.isEmpty() && l1Spec.packages().install()) {
+            progress.info(l1Spec.name() + ": " + String.join(", ", missing));
+            VirtualizationPackages.install(at + ".packages", l1Spec.name(), l1, progress);
+            missing = missingStack(l1);
+        }
         if (!missing.isEmpty()) {
             throw new HostException(l1.name(), at + ".l2: L1 " + l1Spec.name() + " cannot run L2 guests: "
-                    + String.join(", ", missing.lines().toList()) + "; install qemu-system-x86 and"
-                    + " libvirt-daemon-system in the L1's image and start libvirtd there");
+                    + String.join(", ", missing) + (l1Spec.packages().install()
+                    ? " after installing qemu and libvirt there; look at the L1's package sources and libvirtd's log"
+                    : "; install qemu-system-x86 and libvirt-daemon-system in the L1's image and start libvirtd"
+                    + " there, or let nvmx do it with packages: {install: true} on " + at));
         }
+    }
+
+    private static List<String> missingStack(SshHost l1) throws HostException, InterruptedException {
+        return l1.run("""
+                command -v qemu-system-x86_64 >/dev/null || echo 'no qemu-system-x86_64'
+                command -v virt-ssh-helper >/dev/null || command -v nc >/dev/null || echo 'neither virt-ssh-helper nor nc'
+                if command -v libvirtd >/dev/null; then
+                  i=0; while [ ! -S /var/run/libvirt/libvirt-sock ] && [ $i -lt 60 ]; do sleep 1; i=$((i+1)); done
+                  [ -S /var/run/libvirt/libvirt-sock ] || echo 'no running libvirtd (no /var/run/libvirt/libvirt-sock)'
+                else
+                  echo 'no libvirtd'
+                fi
+                """, CHECK_TIMEOUT).stdout().strip().lines().toList();
     }
 
     /** An L2 name or volume already in the L1's libvirt would be removed by this run's teardown: refuse. */

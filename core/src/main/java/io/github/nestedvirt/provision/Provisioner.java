@@ -45,8 +45,10 @@ import org.libvirt.StorageVol;
  * <p>An L1's L2 guests are then created inside it by a {@link NestedProvisioner}, through the
  * L1's own libvirt. A bridged L1's address comes from its guest agent or L0's ARP table
  * ({@link AddressDiscovery}); a cloud-init L1 gets a {@link SeedImage}, recorded like the rest.
+ * A remote L0 ({@link L0Connection}) is reached over the engine's SSH session: its libvirt through
+ * a {@link RemoteLibvirt} relay, its files through that session, its L1s through it as jump host.
  * What this version cannot do is refused before anything is created, naming the field: an L2 on a
- * bridge or with a cloud-init seed, and a remote L0. Several L1s are provisioned in parallel, each
+ * bridge or with a cloud-init seed, and a bridged L1 on a remote L0. Several L1s are provisioned in parallel, each
  * worker with its own libvirt connection
  * (libvirt keeps its last error per thread). The first failure stops the others and propagates;
  * the caller's lifecycle then tears everything down.
@@ -167,6 +169,32 @@ public final class Provisioner {
      */
     public ProvisionedTopology provision(Topology topology, Lifecycle lifecycle, Progress progress)
             throws HostException, IOException, InterruptedException {
+        return provision(topology, lifecycle, progress, BeforeL2s.NOTHING);
+    }
+
+    /**
+     * What runs for each L1 once it answers SSH and before any of its L2s is created, e.g. a
+     * kvm_intel reload in it for an MMU mode, which would stop L2s that ran already. Called on the
+     * L1's provisioning thread (several L1s at once); a failure fails the provisioning.
+     */
+    @FunctionalInterface
+    public interface BeforeL2s {
+
+        BeforeL2s NOTHING = (l1, target) -> { };
+
+        /**
+         * @param l1 the L1, up
+         * @param target how the engine reaches it (through a remote L0 when there is one)
+         */
+        void l1Ready(ProvisionedGuest l1, SshTarget target) throws Exception;
+    }
+
+    /**
+     * As {@link #provision(Topology, Lifecycle, Progress)}, running {@code beforeL2s} in each L1
+     * between its own provisioning and its L2s'.
+     */
+    public ProvisionedTopology provision(Topology topology, Lifecycle lifecycle, Progress progress, BeforeL2s beforeL2s)
+            throws HostException, IOException, InterruptedException {
         List<String> problems = unsupported(topology);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
@@ -180,6 +208,7 @@ public final class Provisioner {
         List<ProvisionedGuest> guests = inParallel(topology.l1(), guest -> {
             ProvisionedGuest l1 = provisionOne(guest, l0, lifecycle, owner, progress);
             List<ProvisionedGuest> all = new ArrayList<>(List.of(l1));
+            beforeL2s.l1Ready(l1, l1Target(l1, l0));
             if (!guest.l2().isEmpty()) {
                 String at = "l1[" + topology.l1().indexOf(guest) + "]";
                 all.addAll(new NestedProvisioner(settings, this::knownHostsLock).provision(at, guest,

@@ -4,16 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.nestedvirt.bench.Progress;
+import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.host.HostUnreachableException;
 import io.github.nestedvirt.host.LocalHost;
 import io.github.nestedvirt.host.Shell;
 import io.github.nestedvirt.host.SshHost;
+import io.github.nestedvirt.host.SshTarget;
 import io.github.nestedvirt.lifecycle.Lifecycle;
 import io.github.nestedvirt.lifecycle.Resource;
 import io.github.nestedvirt.lifecycle.TeardownReport;
 import io.github.nestedvirt.lifecycle.TopologyRecord;
 import io.github.nestedvirt.result.Level;
+import io.github.nestedvirt.topology.GuestSpec;
 import io.github.nestedvirt.topology.LibvirtNetwork;
+import io.github.nestedvirt.topology.OwnerTag;
 import io.github.nestedvirt.topology.Topology;
 import io.github.nestedvirt.topology.TopologyReader;
 import java.nio.file.Files;
@@ -24,6 +28,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.assertj.core.groups.Tuple;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +42,9 @@ import org.libvirt.Network;
  * this machine over SSH. The second topology's guest (the busybox {@link TestGuestImage}, whose
  * boot files the remote L0 sees at the same paths) is created through the remote L0's libvirt,
  * reached through L0 and torn down; nothing is left there nor here. The same booted remote L0
- * serves the refusal of a wrong host key. TCG inside TCG: a few minutes (docs/performance.md).
+ * serves the refusal of a wrong host key, and its guest, which has no qemu or libvirt, the refusals
+ * of an L1 that cannot run L2s (with and without {@code packages: {install: true}}). TCG inside
+ * TCG: several minutes (docs/performance.md).
  */
 @Tag("libvirt")
 class RemoteL0Test {
@@ -116,6 +123,8 @@ class RemoteL0Test {
                     try (SshHost reached = SshHost.connect(provisioned.sshTarget(guest))) {
                         commandOutput = reached.run("uname -r; ip -4 -o addr show dev eth0", Duration.ofSeconds(60)).orThrow(guest).stdout();
                     }
+                    anL1WithoutQemuAndLibvirtIsRefusedNamingWhatIsMissingAndWithInstallItsUnknownSystemToo(
+                            image, provisioned, lifecycle);
                     recorded = lifecycle.record().live();
                     long teardown = System.nanoTime();
                     report = lifecycle.tearDown();
@@ -155,6 +164,42 @@ class RemoteL0Test {
         assertThat(TopologyRecord.read(firstRun).live()).isEmpty();
         assertThat(session.find(l0)).isEmpty();
         assertThat(L1EndToEndTest.volumes(session)).doesNotContain(l0 + ".qcow2");
+    }
+
+    /**
+     * The busybox guest has neither qemu nor libvirt: asked for an L2, it is refused naming what is
+     * missing and the {@code packages} key; with {@code packages: {install: true}} its package
+     * manager is looked for, and a system without os-release is refused. Nothing is created in it.
+     */
+    private void anL1WithoutQemuAndLibvirtIsRefusedNamingWhatIsMissingAndWithInstallItsUnknownSystemToo(
+            TestHypervisorImage image, ProvisionedTopology provisioned, Lifecycle lifecycle) throws Exception {
+        String yaml = remoteYaml(image, provisioned.l0().address(), dir.resolve("known_hosts"));
+        String l2 = """
+                    l2:
+                      - {name: %s-3, memory: 64M, domainType: qemu, allowTcg: true, keyInjection: image,
+                         ssh: {identity: %s}}
+                """.formatted(l0, image.guestImage().clientKey());
+        GuestSpec withoutInstall = new TopologyReader().read(yaml + l2, "l2.yaml").l1().get(0);
+        GuestSpec withInstall = new TopologyReader().read(yaml + "    packages: {install: true}\n" + l2, "install.yaml")
+                .l1().get(0);
+        OwnerTag owner = OwnerTag.forThisProcess(lifecycle.record().run(), Duration.ofHours(1));
+        NestedProvisioner nested = new NestedProvisioner(SLOW_NESTED, g -> new ReentrantLock());
+        SshTarget target = provisioned.sshTarget(guest);
+        String host = target.displayName();
+
+        assertThatThrownBy(() -> nested.provision("l1[0]", withoutInstall, target, lifecycle, owner,
+                L1EndToEndTest.PRINT))
+                .isInstanceOf(HostException.class)
+                .hasMessageContaining("l1[0].l2: L1 " + guest + " cannot run L2 guests: no qemu-system-x86_64")
+                .hasMessageContaining("no libvirtd")
+                .hasMessageEndingWith("or let nvmx do it with packages: {install: true} on l1[0]");
+        assertThatThrownBy(() -> nested.provision("l1[0]", withInstall, target, lifecycle, owner, L1EndToEndTest.PRINT))
+                .isInstanceOf(HostException.class)
+                .hasMessage(host + ": l1[0].packages: L1 " + guest + " runs a system without /etc/os-release (ID"
+                        + " unknown), whose package manager nvmx does not know (apt, dnf, zypper); install qemu and"
+                        + " libvirt in the L1's image instead");
+        assertThat(lifecycle.record().live()).as("nothing was created inside the L1")
+                .allSatisfy(r -> assertThat(r.within()).isNull());
     }
 
     /** A remote L0 whose host key is not the one known is refused before anything is recorded. */
