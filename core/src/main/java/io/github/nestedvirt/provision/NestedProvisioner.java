@@ -3,6 +3,7 @@ package io.github.nestedvirt.provision;
 import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.facts.KvmProbe;
 import io.github.nestedvirt.facts.KvmStatus;
+import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.host.SshHost;
 import io.github.nestedvirt.host.SshTarget;
@@ -31,7 +32,7 @@ import org.libvirt.Network;
 /**
  * Brings up the L2 guests of one L1 inside it, once that L1 answers SSH: checks that the L1 can
  * run them (VMX and a usable {@code /dev/kvm} for {@code domainType: kvm}; qemu and a running
- * libvirtd), then creates each L2's volume and domain through the L1's own libvirt (and the
+ * libvirtd, installed by {@link VirtualizationPackages} when {@code packages.install} allows), then creates each L2's volume and domain through the L1's own libvirt (and the
  * L1's {@code default} network, when it has none)
  * ({@link RemoteLibvirt}), waits for its address in the L1's DHCP leases and for SSH through the L1.
  *
@@ -145,7 +146,7 @@ final class NestedProvisioner {
      * qemu and a running libvirtd in the L1 (libvirtd may start a little after SSH does); installed
      * with the L1's package manager first when they are missing and {@code packages.install} allows it.
      */
-    private static void checkVirtualizationStack(String at, GuestSpec l1Spec, SshHost l1, Progress progress)
+    static void checkVirtualizationStack(String at, GuestSpec l1Spec, Host l1, Progress progress)
             throws HostException, InterruptedException {
         List<String> missing = missingStack(l1);
         if (!missing.isEmpty() && l1Spec.packages().install()) {
@@ -162,7 +163,7 @@ final class NestedProvisioner {
         }
     }
 
-    private static List<String> missingStack(SshHost l1) throws HostException, InterruptedException {
+    private static List<String> missingStack(Host l1) throws HostException, InterruptedException {
         return l1.run("""
                 command -v qemu-system-x86_64 >/dev/null || echo 'no qemu-system-x86_64'
                 command -v virt-ssh-helper >/dev/null || command -v nc >/dev/null || echo 'neither virt-ssh-helper nor nc'

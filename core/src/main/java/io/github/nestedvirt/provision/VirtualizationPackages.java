@@ -57,8 +57,8 @@ final class VirtualizationPackages {
             if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
               systemctl start virtlogd.socket libvirtd.socket 2>/dev/null; systemctl start libvirtd
             else
-              command -v virtlogd >/dev/null && { pgrep -x virtlogd >/dev/null || virtlogd -d; }
-              pgrep -x libvirtd >/dev/null || libvirtd -d
+              command -v virtlogd >/dev/null && { [ -S /var/run/libvirt/virtlogd-sock ] || virtlogd -d; }
+              [ -S /var/run/libvirt/libvirt-sock ] || libvirtd -d
             fi
             i=0; while [ ! -S /var/run/libvirt/libvirt-sock ] && [ $i -lt 60 ]; do sleep 1; i=$((i+1)); done
             [ -S /var/run/libvirt/libvirt-sock ]

@@ -21,6 +21,7 @@ import io.github.nestedvirt.result.Run;
 import io.github.nestedvirt.result.Sample;
 import io.github.nestedvirt.topology.Topology;
 import io.github.nestedvirt.topology.VolumeXml;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -57,6 +58,18 @@ class L1EndToEndTest {
     /** Test domains are {@code nvmx-test-<pid of the JVM>-<random>}, so stale ones can be told apart. */
     static final String PREFIX = "nvmx-test-";
     private static final Pattern TEST_DOMAIN = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-[0-9a-f]+(-\\d)?");
+    /** A new test domain name of this JVM: {@link #PREFIX}, the pid, a random part. */
+    static String uniqueName() {
+        return PREFIX + ProcessHandle.current().pid() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    }
+
+    /** A new temporary directory qemu (libvirt's qemu user) can create serial logs in. */
+    static Path guestDirectory(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return dir;
+    }
+
     /** Prints the provisioner's steps into the test's output. */
     static final Progress PRINT = new Progress() {
         @Override

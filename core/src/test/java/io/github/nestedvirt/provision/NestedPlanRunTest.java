@@ -56,6 +56,7 @@ class NestedPlanRunTest {
 
     /** force: other users' guests may run on this machine's libvirt; the simulated reload stops none. */
     private static final String MATRIX = "matrix: {mmu: [shadow-on-ept], force: true}";
+    /** The cell in a comparison's label, among the variant's keys in order. */
     private static final String CELL = ",mmu=shadow-on-ept";
     private static final SimulatedKvmIntel kvmIntel = new SimulatedKvmIntel();
 
@@ -174,9 +175,9 @@ class NestedPlanRunTest {
         List<RatioRow> rows = Overheads.of(outcome.run(), Significance.Test.WELCH_T);
         List<RatioRow> io = rows.stream().filter(r -> r.label().startsWith("io-scan/seconds ")).toList();
         assertThat(io).extracting(RatioRow::label).satisfiesExactly(
-                label -> assertThat(label).startsWith("io-scan/seconds L1/L0 dropCaches=false,paths=/etc,xdev=true" + CELL + " (")
+                label -> assertThat(label).startsWith("io-scan/seconds L1/L0 dropCaches=false" + CELL + ",paths=/etc,xdev=true (")
                         .endsWith(" over local)"),
-                label -> assertThat(label).startsWith("io-scan/seconds L2/L1 dropCaches=false,paths=/etc,xdev=true" + CELL + " (")
+                label -> assertThat(label).startsWith("io-scan/seconds L2/L1 dropCaches=false" + CELL + ",paths=/etc,xdev=true (")
                         .contains(" via "));
         io.forEach(row -> {
             assertThat(row.ratio().estimate()).isPositive();

@@ -22,12 +22,9 @@ import io.github.nestedvirt.topology.Topology;
 import io.github.nestedvirt.topology.TopologyReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import org.assertj.core.groups.Tuple;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,12 +62,9 @@ class RemoteL0Test {
     @BeforeEach
     void prepare() throws Exception {
         session = LibvirtSession.open(L1EndToEndTest.URI);
-        l0 = L1EndToEndTest.PREFIX + ProcessHandle.current().pid() + "-"
-                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        l0 = L1EndToEndTest.uniqueName();
         guest = l0 + "-2";
-        dir = Files.createTempDirectory("nvmx-test-remote-l0-");
-        // qemu runs as libvirt's qemu user and must be able to create the serial log in here.
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        dir = L1EndToEndTest.guestDirectory("nvmx-test-remote-l0-");
     }
 
     @AfterEach
