@@ -24,7 +24,7 @@ import org.libvirt.Connect;
  */
 final class L0Connection {
 
-    /** The name of a remote L0 in {@code provisioned.json}, which its L1s name as {@code via}. */
+    /** The name of a remote L0 in {@code provisioned.json}. */
     static final String NAME = "l0";
 
     private final Host host;

@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param passphraseEnv environment variable with the key's passphrase, or null
  * @param knownHosts known_hosts file its host key is checked against
  * @param hostKeyPolicy how a key not yet in known_hosts is treated
- * @param via the guest to jump through (an L2's L1; a remote L0 for an L1), or null to connect directly
+ * @param via the guest to jump through (an L2's L1), or null (an L1: directly, or through a remote L0)
  * @param secondsToReady from the start of its provisioning to the first SSH command that ran
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

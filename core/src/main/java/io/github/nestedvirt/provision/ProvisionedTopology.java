@@ -18,7 +18,7 @@ import java.util.NoSuchElementException;
  * plugin find the guests of a run again.
  *
  * @param run the run id (the run directory's name)
- * @param l0 a remote L0, the jump host to its L1s (their {@code via}); null when L0 is the machine the engine runs on
+ * @param l0 a remote L0, the jump host to its L1s; null when L0 is the machine the engine runs on
  * @param guests every guest, in the order of the topology
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -45,19 +45,15 @@ public record ProvisionedTopology(String run, ProvisionedGuest l0, List<Provisio
 
     /**
      * How to reach guest {@code name} from the engine: directly, or through the guests named by
-     * {@code via} (an L2's L1, and a remote L0 for an L1).
+     * {@code via} (an L2's L1), and an L1 through a remote {@link #l0}.
      */
     public SshTarget sshTarget(String name) {
-        return sshTarget(guest(name));
-    }
-
-    private SshTarget sshTarget(ProvisionedGuest guest) {
+        ProvisionedGuest guest = guest(name);
         SshTarget target = guest.directTarget();
-        if (guest.via() == null) {
-            return target;
+        if (guest.via() != null) {
+            return target.withVia(sshTarget(guest.via()));
         }
-        // An L1's via is its L0, whatever a guest happens to be called.
-        return target.withVia(sshTarget(guest.level() == Level.L1 && l0 != null ? l0 : guest(guest.via())));
+        return l0 == null || guest.level() != Level.L1 ? target : target.withVia(l0.directTarget());
     }
 
     /** Writes {@code runDir/provisioned.json} atomically. */

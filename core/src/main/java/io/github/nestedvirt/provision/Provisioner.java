@@ -305,14 +305,13 @@ public final class Provisioner {
                     // The address is on L0's network, reached through L0: the logins themselves wait for the port.
                     sshTimeout = sshTimeout.plus(settings.portTimeout());
                 }
-                String via = l0.isLocal() ? null : L0Connection.NAME;
-                ProvisionedGuest reached = guestAt(guest, address, 0, via);
+                ProvisionedGuest reached = guestAt(guest, address, 0, null);
                 ReentrantLock knownHosts = knownHostsLock(reached);
                 knownHosts.lockInterruptibly();
                 try (SshHost ssh = readiness.sshAnswers(l1Target(reached, l0), sshTimeout)) {
                     double seconds = (System.nanoTime() - start) / 1e9;
                     progress.info(String.format("%s: ready after %.1f s, ssh %s", name, seconds, ssh.name()));
-                    return guestAt(guest, address, seconds, via);
+                    return guestAt(guest, address, seconds, null);
                 } finally {
                     knownHosts.unlock();
                 }

@@ -135,7 +135,7 @@ class RemoteL0Test {
         assertThat(provisioned.l0().address()).isEqualTo(address);
         assertThat(provisioned.l0().level()).isEqualTo(Level.L0);
         assertThat(l1.level()).isEqualTo(Level.L1);
-        assertThat(l1.via()).isEqualTo("l0");
+        assertThat(l1.via()).isNull();
         // The guest is on the remote L0's own network: reachable only through it.
         assertThat(l1.address()).startsWith(TestHypervisorImage.L1_SUBNET + ".");
         assertThat(provisioned.sshTarget(guest).via().host()).isEqualTo(address);
