@@ -33,6 +33,9 @@ import picocli.CommandLine.Parameters;
                 + "through the L1's own libvirt (relayed over the SSH session to the L1), reached over SSH through "
                 + "the L1. Every resource is recorded in DIR/topology.json before it is created; the guests are "
                 + "written to DIR/provisioned.json.",
+            "L0 is this machine, or a remote L0 named by l0.ssh (or a qemu+ssh l0.uri): its libvirt and files are "
+                + "then reached over SSH (its host key must be known), and its L1s through it. An L1 with "
+                + "packages: {install: true} gets qemu and libvirt from its package manager when it lacks them.",
             "The guests stay up: remove them with 'nvmx teardown DIR'. If provisioning fails, or Ctrl-C or SIGTERM "
                 + "arrives, everything created so far is removed before nvmx exits."})
 final class ProvisionCommand implements Callable<Integer> {

@@ -30,7 +30,7 @@ public final class Lifecycle implements AutoCloseable {
     private final Teardown teardown;
     private final ReentrantLock lock = new ReentrantLock();
     private final Thread shutdownHook;
-    private final List<AutoCloseable> l1Connections = new ArrayList<>();
+    private final List<AutoCloseable> remoteConnections = new ArrayList<>();
     private boolean closed;
     private boolean handedOver;
 
@@ -78,12 +78,13 @@ public final class Lifecycle implements AutoCloseable {
     }
 
     /**
-     * Removes what is recorded inside an L1 through that L1 while this lifecycle lives: its libvirt
-     * (recorded as {@code where}) through {@code libvirt}, its files through {@code host}. Teardown
-     * goes newest first, so an L2 goes through its L1 before the L1 itself is removed;
-     * {@code connection} (the session and relay behind both) is closed after teardown or hand-over.
+     * Removes what is recorded on another machine (a remote L0, or inside an L1) through the
+     * engine's connection to it while this lifecycle lives: its libvirt (recorded as {@code where})
+     * through {@code libvirt}, its files through {@code host}. Teardown goes newest first, so an L2
+     * goes through its L1 before the L1 itself is removed; {@code connection} (the session and relay
+     * behind both) is closed after teardown or hand-over.
      */
-    public void reachL1(String where, Teardown.LibvirtOpener libvirt, Host host, AutoCloseable connection) {
+    public void reachRemote(String where, Teardown.LibvirtOpener libvirt, Host host, AutoCloseable connection) {
         lock.lock();
         try {
             if (closed) {
@@ -97,7 +98,7 @@ public final class Lifecycle implements AutoCloseable {
             }
             teardown.route(where, libvirt);
             teardown.route(host);
-            l1Connections.add(connection);
+            remoteConnections.add(connection);
         } finally {
             lock.unlock();
         }
@@ -113,20 +114,20 @@ public final class Lifecycle implements AutoCloseable {
             closed = true;
             return teardown.run(record);
         } finally {
-            closeL1Connections();
+            closeRemoteConnections();
             lock.unlock();
         }
     }
 
-    private void closeL1Connections() {
-        for (AutoCloseable connection : l1Connections) {
+    private void closeRemoteConnections() {
+        for (AutoCloseable connection : remoteConnections) {
             try {
                 connection.close();
             } catch (Exception e) {
                 // only a session or a relay; what it reached is torn down or handed over already
             }
         }
-        l1Connections.clear();
+        remoteConnections.clear();
     }
 
     /**
@@ -140,7 +141,7 @@ public final class Lifecycle implements AutoCloseable {
         try {
             closed = true;
             handedOver = true;
-            closeL1Connections();
+            closeRemoteConnections();
         } finally {
             lock.unlock();
         }

@@ -2,10 +2,15 @@ package io.github.nestedvirt.plan;
 
 import io.github.nestedvirt.facts.KvmParameters;
 import io.github.nestedvirt.host.Host;
+import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.host.HostException;
+import io.github.nestedvirt.host.SshHost;
+import io.github.nestedvirt.host.SshTarget;
 import io.github.nestedvirt.kvm.KvmModuleReload;
 import io.github.nestedvirt.kvm.ModuleSwitch;
 import io.github.nestedvirt.kvm.RunningGuests;
+import io.github.nestedvirt.provision.ProvisionedGuest;
+import io.github.nestedvirt.provision.Provisioner;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +22,8 @@ import java.util.stream.Collectors;
 /**
  * Switches kvm_intel on L0 from one matrix cell to the next and puts the values it found back at the
  * end. The first switch's "before" is what the host had: that is what {@link #restore} reloads.
+ * The L1 part of a cell is switched in each L1 host ({@link #switchL1s}), in the topology's L1s
+ * while they are provisioned ({@link DuringProvisioning}), and restored at the end of the cell.
  */
 final class KvmIntelSwitcher {
 
@@ -72,18 +79,93 @@ final class KvmIntelSwitcher {
         }
         try {
             for (Map.Entry<String, Host> l1 : l1s.entrySet()) {
-                ModuleSwitch module = switches.apply(l1.getValue());
-                KvmModuleReload.Change change = module.apply(KvmParameters.KVM_INTEL, cell.l1Parameters(),
-                        RunningGuests.listedByVirsh(l1.getValue()), force);
-                Map<String, String> now = module.current(KvmParameters.KVM_INTEL,
-                        new ArrayList<>(cell.l1Parameters().keySet()));
-                switched.add(new Switched(l1.getKey(), module, change, now));
+                switched.add(switchL1(l1.getKey(), l1.getValue(), switches, cell, force));
             }
         } catch (HostException | InterruptedException | RuntimeException e) {
             restoreAll(switched);
             throw e;
         }
         return switched;
+    }
+
+    /** Switches kvm_intel in one L1 (refused while guests this run does not own run there, unless forced). */
+    private static Switched switchL1(String id, Host l1, Function<Host, ModuleSwitch> switches, PlanMatrix.Cell cell,
+            boolean force) throws HostException, InterruptedException {
+        ModuleSwitch module = switches.apply(l1);
+        KvmModuleReload.Change change = module.apply(KvmParameters.KVM_INTEL, cell.l1Parameters(),
+                RunningGuests.listedByVirsh(l1), force);
+        Map<String, String> now = module.current(KvmParameters.KVM_INTEL, new ArrayList<>(cell.l1Parameters().keySet()));
+        return new Switched(id, module, change, now);
+    }
+
+    /**
+     * The L1 part of a cell for the L1 guests of the plan's topology, switched while they are
+     * provisioned: in each L1 as soon as it answers SSH, before its L2s exist, since the module
+     * reload would stop them. Each L1 is named by the plan host that names its guest; an L1 no
+     * plan host names is left alone. {@link #restore} puts every switched L1 back and closes the
+     * sessions; it must run before the L1s are torn down.
+     */
+    static final class DuringProvisioning implements Provisioner.BeforeL2s {
+
+        private final Map<String, String> hostIds;
+        private final Function<Host, ModuleSwitch> switches;
+        private final PlanMatrix.Cell cell;
+        private final boolean force;
+        private final Progress progress;
+        private final List<Switched> switched = new ArrayList<>();
+        private final List<SshHost> sessions = new ArrayList<>();
+
+        /** @param hostIds the plan host id of each L1 guest the plan names, by guest name */
+        DuringProvisioning(Map<String, String> hostIds, Function<Host, ModuleSwitch> switches, PlanMatrix.Cell cell,
+                boolean force, Progress progress) {
+            this.hostIds = Map.copyOf(hostIds);
+            this.switches = switches;
+            this.cell = cell;
+            this.force = force;
+            this.progress = progress;
+        }
+
+        /** The plan host ids this switches, by the name of their guest. */
+        Set<String> hostIds() {
+            return Set.copyOf(hostIds.values());
+        }
+
+        @Override
+        public void l1Ready(ProvisionedGuest l1, SshTarget target) throws HostException, InterruptedException {
+            String id = hostIds.get(l1.name());
+            if (id == null || cell.l1Parameters().isEmpty()) {
+                return;
+            }
+            progress.info(id + " (" + l1.name() + "): kvm_intel " + text(cell.l1Parameters()) + " before its L2s exist");
+            SshHost host = SshHost.connect(target);
+            Switched one;
+            try {
+                one = switchL1(id, host, switches, cell, force);
+            } catch (HostException | InterruptedException | RuntimeException e) {
+                host.close(); // nothing switched there: nothing to restore through it
+                throw e;
+            }
+            synchronized (this) {
+                sessions.add(host);
+                switched.add(one);
+            }
+        }
+
+        /** What was switched, in the order it was. */
+        synchronized List<Switched> switched() {
+            return List.copyOf(switched);
+        }
+
+        /** Restores every switched L1, the last first, and closes the sessions; safe to call again. */
+        synchronized void restore() throws HostException, InterruptedException {
+            try {
+                restoreAll(switched);
+            } finally {
+                switched.clear();
+                sessions.forEach(SshHost::close);
+                sessions.clear();
+            }
+        }
     }
 
     /** Restores every L1 switched, the last first; the first failure is thrown after all were tried. */

@@ -182,17 +182,29 @@ public final class PlanRunner {
         }
     }
 
-    /** One pass over the plan: provision, switch the L1s, measure, tear down. Returns whether it was interrupted. */
+    /**
+     * One pass over the plan: provision (switching kvm_intel in each L1 guest before its L2s exist),
+     * switch the other L1 hosts, measure, restore the L1s, tear down. Returns whether it was interrupted.
+     */
     private boolean runCell(Record record, Topology topology, PlanMatrix.Cell cell, Map<String, String> l0InForce)
             throws IOException, HostException, InterruptedException {
         Plan plan = record.plan;
         Lifecycle lifecycle = topology == null ? null : Lifecycle.open(record.directory);
+        boolean force = plan.matrix() != null && plan.matrix().force();
+        Map<String, String> l1Guests = new LinkedHashMap<>();
+        plan.hosts().forEach((id, spec) -> {
+            if (spec.level() == Level.L1 && spec.guest() != null) {
+                l1Guests.putIfAbsent(spec.guest(), id);
+            }
+        });
+        KvmIntelSwitcher.DuringProvisioning guestL1s = new KvmIntelSwitcher.DuringProvisioning(l1Guests, switches,
+                cell, force, progress);
         try {
             ProvisionedTopology provisioned = null;
             if (lifecycle != null) {
                 progress.info("Provisioning the guests of " + plan.topology());
                 try {
-                    provisioned = new Provisioner(provisioning).provision(topology, lifecycle, progress);
+                    provisioned = new Provisioner(provisioning).provision(topology, lifecycle, progress, guestL1s);
                 } catch (HostException | RuntimeException e) {
                     record.failures.add("provisioning " + plan.topology() + (cell == NO_CELL ? "" : " for " + cell)
                             + ": " + e.getMessage());
@@ -212,17 +224,19 @@ public final class PlanRunner {
                 Map<String, Host> l1s = new LinkedHashMap<>();
                 if (!cell.l1Parameters().isEmpty()) {
                     plan.hosts().forEach((id, spec) -> {
-                        if (spec.level() == Level.L1) {
+                        if (spec.level() == Level.L1 && !(lifecycle != null && guestL1s.hostIds().contains(id))) {
                             l1s.put(id, hosts.get(id));
                         }
                     });
                 }
-                List<KvmIntelSwitcher.Switched> switchedL1s = KvmIntelSwitcher.switchL1s(l1s, switches, cell,
-                        plan.matrix() != null && plan.matrix().force());
+                List<KvmIntelSwitcher.Switched> switchedL1s = KvmIntelSwitcher.switchL1s(l1s, switches, cell, force);
                 try {
                     Map<String, String> attributes = new LinkedHashMap<>();
                     if (!l0InForce.isEmpty()) {
                         attributes.put("kvm_intel." + Level.L0, KvmIntelSwitcher.text(l0InForce));
+                    }
+                    for (KvmIntelSwitcher.Switched l1 : guestL1s.switched()) {
+                        attributes.put("kvm_intel." + l1.host(), KvmIntelSwitcher.text(l1.inForce()));
                     }
                     switchedL1s.forEach(l1 -> attributes.put("kvm_intel." + l1.host(), KvmIntelSwitcher.text(l1.inForce())));
                     return runBenchmarks(record, hosts, cell, attributes);
@@ -233,9 +247,16 @@ public final class PlanRunner {
                 }
             }
         } finally {
-            if (lifecycle != null) {
-                progress.info("Tearing down the guests of " + plan.topology());
-                lifecycle.close();
+            try {
+                if (!guestL1s.switched().isEmpty()) {
+                    // before the teardown, which stops the L1s
+                    restoring("kvm_intel in the L1 guests", record, guestL1s::restore);
+                }
+            } finally {
+                if (lifecycle != null) {
+                    progress.info("Tearing down the guests of " + plan.topology());
+                    lifecycle.close();
+                }
             }
         }
     }
@@ -370,12 +391,13 @@ public final class PlanRunner {
     }
 
     /**
-     * What runs on L0 now: through libvirt with owner tags when the plan has a topology (its guests are
-     * this run's), else what L0's system libvirt lists.
+     * What runs on L0 now: through libvirt with owner tags when the plan has a topology on this
+     * machine (its guests are this run's), else what L0's system libvirt lists on the plan's L0 host
+     * (a remote L0's is reached there).
      */
     private static RunningGuests runningOnL0(Plan plan, Topology topology, String run, Hosts l0Access)
             throws HostException, InterruptedException, PlanException {
-        if (topology == null) {
+        if (topology == null || !topology.l0().isLocal()) {
             return RunningGuests.listedByVirsh(l0Access.get(l0Of(plan)));
         }
         try (LibvirtSession libvirt = LibvirtSession.open(topology.l0().uri())) {

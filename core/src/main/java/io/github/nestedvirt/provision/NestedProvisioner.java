@@ -3,6 +3,7 @@ package io.github.nestedvirt.provision;
 import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.facts.KvmProbe;
 import io.github.nestedvirt.facts.KvmStatus;
+import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.host.SshHost;
 import io.github.nestedvirt.host.SshTarget;
@@ -31,9 +32,9 @@ import org.libvirt.Network;
 /**
  * Brings up the L2 guests of one L1 inside it, once that L1 answers SSH: checks that the L1 can
  * run them (VMX and a usable {@code /dev/kvm} for {@code domainType: kvm}; qemu and a running
- * libvirtd), then creates each L2's volume and domain through the L1's own libvirt (and the
+ * libvirtd, installed by {@link VirtualizationPackages} when {@code packages.install} allows), then creates each L2's volume and domain through the L1's own libvirt (and the
  * L1's {@code default} network, when it has none)
- * ({@link L1Libvirt}), waits for its address in the L1's DHCP leases and for SSH through the L1.
+ * ({@link RemoteLibvirt}), waits for its address in the L1's DHCP leases and for SSH through the L1.
  *
  * <p>Every L2 resource is recorded before it is created, marked as living inside its L1, under
  * the {@code qemu+ssh} URI of the L1's libvirt; the lifecycle reaches it through the same relay
@@ -65,15 +66,15 @@ final class NestedProvisioner {
     List<ProvisionedGuest> provision(String at, GuestSpec l1Spec, SshTarget l1Target, Lifecycle lifecycle,
             OwnerTag owner, Progress progress) throws Exception {
         SshHost l1 = SshHost.connect(l1Target);
-        L1Libvirt libvirt = null;
+        RemoteLibvirt libvirt = null;
         boolean handedToLifecycle = false;
         try {
             checkNesting(at, l1Spec, l1, progress);
-            checkVirtualizationStack(at, l1Spec, l1);
-            L1Libvirt relay = L1Libvirt.open(l1);
+            checkVirtualizationStack(at, l1Spec, l1, progress);
+            RemoteLibvirt relay = RemoteLibvirt.open(l1);
             libvirt = relay;
             String where = relay.recordedUri();
-            lifecycle.reachL1(where, uri -> new Connect(relay.uri()), l1, () -> {
+            lifecycle.reachRemote(where, uri -> new Connect(relay.uri()), l1, () -> {
                 relay.close();
                 l1.close();
             });
@@ -141,20 +142,38 @@ final class NestedProvisioner {
         }
     }
 
-    /** qemu and a running libvirtd in the L1 (libvirtd may start a little after SSH does). */
-    private static void checkVirtualizationStack(String at, GuestSpec l1Spec, SshHost l1)
+    /**
+     * qemu and a running libvirtd in the L1 (libvirtd may start a little after SSH does); installed
+     * with the L1's package manager first when they are missing and {@code packages.install} allows it.
+     */
+    static void checkVirtualizationStack(String at, GuestSpec l1Spec, Host l1, Progress progress)
             throws HostException, InterruptedException {
-        String missing = l1.run("""
-                command -v qemu-system-x86_64 >/dev/null || echo 'no qemu-system-x86_64'
-                command -v virt-ssh-helper >/dev/null || command -v nc >/dev/null || echo 'neither virt-ssh-helper nor nc'
-                i=0; while [ ! -S /var/run/libvirt/libvirt-sock ] && [ $i -lt 60 ]; do sleep 1; i=$((i+1)); done
-                [ -S /var/run/libvirt/libvirt-sock ] || echo 'no running libvirtd (no /var/run/libvirt/libvirt-sock)'
-                """, CHECK_TIMEOUT).stdout().strip();
+        List<String> missing = missingStack(l1);
+        if (!missing.isEmpty() && l1Spec.packages().install()) {
+            progress.info(l1Spec.name() + ": " + String.join(", ", missing));
+            VirtualizationPackages.install(at + ".packages", l1Spec.name(), l1, progress);
+            missing = missingStack(l1);
+        }
         if (!missing.isEmpty()) {
             throw new HostException(l1.name(), at + ".l2: L1 " + l1Spec.name() + " cannot run L2 guests: "
-                    + String.join(", ", missing.lines().toList()) + "; install qemu-system-x86 and"
-                    + " libvirt-daemon-system in the L1's image and start libvirtd there");
+                    + String.join(", ", missing) + (l1Spec.packages().install()
+                    ? " after installing qemu and libvirt there; look at the L1's package sources and libvirtd's log"
+                    : "; install qemu-system-x86 and libvirt-daemon-system in the L1's image and start libvirtd"
+                    + " there, or let nvmx do it with packages: {install: true} on " + at));
         }
+    }
+
+    private static List<String> missingStack(Host l1) throws HostException, InterruptedException {
+        return l1.run("""
+                command -v qemu-system-x86_64 >/dev/null || echo 'no qemu-system-x86_64'
+                command -v virt-ssh-helper >/dev/null || command -v nc >/dev/null || echo 'neither virt-ssh-helper nor nc'
+                if command -v libvirtd >/dev/null; then
+                  i=0; while [ ! -S /var/run/libvirt/libvirt-sock ] && [ $i -lt 60 ]; do sleep 1; i=$((i+1)); done
+                  [ -S /var/run/libvirt/libvirt-sock ] || echo 'no running libvirtd (no /var/run/libvirt/libvirt-sock)'
+                else
+                  echo 'no libvirtd'
+                fi
+                """, CHECK_TIMEOUT).stdout().strip().lines().toList();
     }
 
     /** An L2 name or volume already in the L1's libvirt would be removed by this run's teardown: refuse. */

@@ -13,7 +13,7 @@ import java.util.Objects;
  * The key's passphrase is never stored: only the name of the environment variable holding it.
  *
  * @param name libvirt domain name
- * @param level L1 (or L2, reached through its L1)
+ * @param level L1 (or L2, reached through its L1; L0 for a remote L0 as the route to its L1s)
  * @param address IPv4 address the engine reaches it at
  * @param user SSH login user
  * @param port SSH port
@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param passphraseEnv environment variable with the key's passphrase, or null
  * @param knownHosts known_hosts file its host key is checked against
  * @param hostKeyPolicy how a key not yet in known_hosts is treated
- * @param via the guest to jump through (an L2's L1), or null to connect directly
+ * @param via the guest to jump through (an L2's L1), or null (an L1: directly, or through a remote L0)
  * @param secondsToReady from the start of its provisioning to the first SSH command that ran
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

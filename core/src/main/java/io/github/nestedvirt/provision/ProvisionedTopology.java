@@ -1,6 +1,9 @@
 package io.github.nestedvirt.provision;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.github.nestedvirt.host.SshTarget;
+import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.result.AtomicFile;
 import io.github.nestedvirt.result.ResultJson;
 import java.io.IOException;
@@ -15,15 +18,23 @@ import java.util.NoSuchElementException;
  * plugin find the guests of a run again.
  *
  * @param run the run id (the run directory's name)
+ * @param l0 a remote L0, the jump host to its L1s; null when L0 is the machine the engine runs on
  * @param guests every guest, in the order of the topology
  */
-public record ProvisionedTopology(String run, List<ProvisionedGuest> guests) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ProvisionedTopology(String run, ProvisionedGuest l0, List<ProvisionedGuest> guests) {
 
     /** The file's name inside a run directory. */
     public static final String FILE_NAME = "provisioned.json";
 
+    @JsonCreator
     public ProvisionedTopology {
         guests = List.copyOf(guests);
+    }
+
+    /** The guests of a run on the machine the engine runs on. */
+    public ProvisionedTopology(String run, List<ProvisionedGuest> guests) {
+        this(run, null, guests);
     }
 
     /** The guest of that name. */
@@ -32,11 +43,17 @@ public record ProvisionedTopology(String run, List<ProvisionedGuest> guests) {
                 .orElseThrow(() -> new NoSuchElementException("run " + run + " has no guest named " + name));
     }
 
-    /** How to reach guest {@code name} from the engine: directly, or through the guests named by {@code via}. */
+    /**
+     * How to reach guest {@code name} from the engine: directly, or through the guests named by
+     * {@code via} (an L2's L1), and an L1 through a remote {@link #l0}.
+     */
     public SshTarget sshTarget(String name) {
         ProvisionedGuest guest = guest(name);
         SshTarget target = guest.directTarget();
-        return guest.via() == null ? target : target.withVia(sshTarget(guest.via()));
+        if (guest.via() != null) {
+            return target.withVia(sshTarget(guest.via()));
+        }
+        return l0 == null || guest.level() != Level.L1 ? target : target.withVia(l0.directTarget());
     }
 
     /** Writes {@code runDir/provisioned.json} atomically. */

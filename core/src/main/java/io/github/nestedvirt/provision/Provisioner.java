@@ -3,8 +3,8 @@ package io.github.nestedvirt.provision;
 import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.host.HostKeyPolicy;
-import io.github.nestedvirt.host.LocalHost;
 import io.github.nestedvirt.host.SshHost;
+import io.github.nestedvirt.host.SshTarget;
 import io.github.nestedvirt.lifecycle.Lifecycle;
 import io.github.nestedvirt.lifecycle.Resource;
 import io.github.nestedvirt.result.Level;
@@ -15,8 +15,6 @@ import io.github.nestedvirt.topology.OwnerTag;
 import io.github.nestedvirt.topology.Topology;
 import io.github.nestedvirt.topology.VolumeXml;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,8 +45,10 @@ import org.libvirt.StorageVol;
  * <p>An L1's L2 guests are then created inside it by a {@link NestedProvisioner}, through the
  * L1's own libvirt. A bridged L1's address comes from its guest agent or L0's ARP table
  * ({@link AddressDiscovery}); a cloud-init L1 gets a {@link SeedImage}, recorded like the rest.
+ * A remote L0 ({@link L0Connection}) is reached over the engine's SSH session: its libvirt through
+ * a {@link RemoteLibvirt} relay, its files through that session, its L1s through it as jump host.
  * What this version cannot do is refused before anything is created, naming the field: an L2 on a
- * bridge or with a cloud-init seed, and a remote L0. Several L1s are provisioned in parallel, each
+ * bridge or with a cloud-init seed, and a bridged L1 on a remote L0. Several L1s are provisioned in parallel, each
  * worker with its own libvirt connection
  * (libvirt keeps its last error per thread). The first failure stops the others and propagates;
  * the caller's lifecycle then tears everything down.
@@ -58,7 +58,6 @@ public final class Provisioner {
     /** Where libvirt keeps each domain's qemu log; it stays after undefine, so it is recorded too. */
     static final String LIBVIRT_QEMU_LOGS = "/var/log/libvirt/qemu/";
 
-    private static final String LOCAL = new LocalHost().name();
     /** How often a bridged guest's subnet is swept while L0's ARP table lacks it. */
     private static final Duration ARP_SWEEP_INTERVAL = Duration.ofSeconds(2);
 
@@ -112,34 +111,27 @@ public final class Provisioner {
      * field path; empty when it can provision it.
      */
     public static List<String> unsupported(Topology topology) {
-        List<String> problems = new ArrayList<>();
-        if (topology.l0().ssh() != null) {
-            problems.add("l0.ssh: provisioning on a remote L0 is not available yet; run nvmx on the L0 host");
-        }
-        try {
-            URI uri = new URI(topology.l0().uri());
-            if (uri.getHost() != null && !uri.getHost().isEmpty()) {
-                problems.add("l0.uri: " + topology.l0().uri() + " is on another machine; provisioning on a remote L0"
-                        + " is not available yet, run nvmx on the L0 host (e.g. with qemu:///system)");
-            }
-        } catch (URISyntaxException e) {
-            problems.add("l0.uri: '" + topology.l0().uri() + "' is not a libvirt URI: " + e.getMessage());
-        }
+        List<String> problems = new ArrayList<>(topology.l0().problems());
+        boolean remoteL0 = !topology.l0().isLocal();
         for (int i = 0; i < topology.l1().size(); i++) {
             GuestSpec guest = topology.l1().get(i);
-            guestProblems(guest, "l1[" + i + "]", false, problems);
+            guestProblems(guest, "l1[" + i + "]", false, remoteL0, problems);
             for (int j = 0; j < guest.l2().size(); j++) {
-                guestProblems(guest.l2().get(j), "l1[" + i + "].l2[" + j + "]", true, problems);
+                guestProblems(guest.l2().get(j), "l1[" + i + "].l2[" + j + "]", true, remoteL0, problems);
             }
         }
         return problems;
     }
 
     /** What this provisioner cannot do for one guest, an L1 or an L2 (whose files are on L0: the L1 sees L0's paths or gets them there). */
-    private static void guestProblems(GuestSpec guest, String at, boolean l2, List<String> problems) {
+    private static void guestProblems(GuestSpec guest, String at, boolean l2, boolean remoteL0, List<String> problems) {
         if (l2 && !guest.network().isNetwork()) {
             problems.add(at + ".network.bridge: an L2 is found through its L1's libvirt leases; attach it to a"
                     + " libvirt network of its L1, e.g. network: {network: default}");
+        } else if (remoteL0 && !guest.network().isNetwork()) {
+            problems.add(at + ".network.bridge: a bridged L1 on a remote L0 is not available yet (its address would"
+                    + " be read from this machine's ARP table); attach it to a libvirt network of L0, e.g."
+                    + " network: {network: default}, or run nvmx on L0");
         } else if (!guest.network().isNetwork()
                 && !Files.isDirectory(Path.of("/sys/class/net", guest.network().bridge()))) {
             problems.add(at + ".network.bridge: there is no network device " + guest.network().bridge()
@@ -177,24 +169,54 @@ public final class Provisioner {
      */
     public ProvisionedTopology provision(Topology topology, Lifecycle lifecycle, Progress progress)
             throws HostException, IOException, InterruptedException {
+        return provision(topology, lifecycle, progress, BeforeL2s.NOTHING);
+    }
+
+    /**
+     * What runs for each L1 once it answers SSH and before any of its L2s is created, e.g. a
+     * kvm_intel reload in it for an MMU mode, which would stop L2s that ran already. Called on the
+     * L1's provisioning thread (several L1s at once); a failure fails the provisioning.
+     */
+    @FunctionalInterface
+    public interface BeforeL2s {
+
+        BeforeL2s NOTHING = (l1, target) -> { };
+
+        /**
+         * @param l1 the L1, up
+         * @param target how the engine reaches it (through a remote L0 when there is one)
+         */
+        void l1Ready(ProvisionedGuest l1, SshTarget target) throws Exception;
+    }
+
+    /**
+     * As {@link #provision(Topology, Lifecycle, Progress)}, running {@code beforeL2s} in each L1
+     * between its own provisioning and its L2s'.
+     */
+    public ProvisionedTopology provision(Topology topology, Lifecycle lifecycle, Progress progress, BeforeL2s beforeL2s)
+            throws HostException, IOException, InterruptedException {
         List<String> problems = unsupported(topology);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
-        String uri = topology.l0().uri();
-        refuseExisting(topology, uri);
+        L0Connection l0 = L0Connection.open(topology.l0(), lifecycle);
+        if (!l0.isLocal()) {
+            progress.info("L0 is " + l0.host().name() + ", its libvirt " + l0.where() + " reached over SSH");
+        }
+        refuseExisting(topology, l0);
         OwnerTag owner = OwnerTag.forThisProcess(lifecycle.record().run(), settings.lifetime());
         List<ProvisionedGuest> guests = inParallel(topology.l1(), guest -> {
-            ProvisionedGuest l1 = provisionOne(guest, uri, lifecycle, owner, progress);
+            ProvisionedGuest l1 = provisionOne(guest, l0, lifecycle, owner, progress);
             List<ProvisionedGuest> all = new ArrayList<>(List.of(l1));
+            beforeL2s.l1Ready(l1, l1Target(l1, l0));
             if (!guest.l2().isEmpty()) {
                 String at = "l1[" + topology.l1().indexOf(guest) + "]";
                 all.addAll(new NestedProvisioner(settings, this::knownHostsLock).provision(at, guest,
-                        l1.directTarget(), lifecycle, owner, progress));
+                        l1Target(l1, l0), lifecycle, owner, progress));
             }
             return all;
         });
-        ProvisionedTopology provisioned = new ProvisionedTopology(lifecycle.record().run(), guests);
+        ProvisionedTopology provisioned = new ProvisionedTopology(lifecycle.record().run(), l0.route(), guests);
         provisioned.write(lifecycle.record().file().getParent());
         return provisioned;
     }
@@ -203,9 +225,10 @@ public final class Provisioner {
      * A domain or volume of the same name would be removed by this run's teardown although it is
      * not ours: refuse, before anything is recorded.
      */
-    private static void refuseExisting(Topology topology, String uri) throws HostException {
+    private static void refuseExisting(Topology topology, L0Connection l0) throws HostException {
         List<String> clashes = new ArrayList<>();
-        try (LibvirtSession session = LibvirtSession.open(uri)) {
+        String uri = l0.where();
+        try (LibvirtSession session = l0.session()) {
             for (int i = 0; i < topology.l1().size(); i++) {
                 GuestSpec guest = topology.l1().get(i);
                 if (session.find(guest.name()).isPresent()) {
@@ -247,11 +270,13 @@ public final class Provisioner {
         }
     }
 
-    private ProvisionedGuest provisionOne(GuestSpec guest, String uri, Lifecycle lifecycle, OwnerTag owner,
+    private ProvisionedGuest provisionOne(GuestSpec guest, L0Connection l0, Lifecycle lifecycle, OwnerTag owner,
             Progress progress) throws Exception {
         long start = System.nanoTime();
         String name = guest.name();
-        try (LibvirtSession session = LibvirtSession.open(uri)) {
+        String uri = l0.where();
+        String host = l0.host().name();
+        try (LibvirtSession session = l0.session()) {
             String pool = guest.disk().pool();
             String volume = VolumeXml.volumeName(guest);
             String diskPath = lifecycle.create(Resource.volume(uri, pool, volume, Level.L0),
@@ -259,25 +284,31 @@ public final class Provisioner {
             progress.info(name + ": disk " + diskPath + " (" + guest.disk().format() + ", " + guest.disk().size() + ")");
             // libvirt writes these two when the domain starts and keeps them after it is gone; recorded
             // first, so that teardown, which goes newest first, removes them after the domain.
-            lifecycle.create(Resource.file(LOCAL, guest.serialLog(), Level.L0), () -> null);
-            lifecycle.create(Resource.file(LOCAL, LIBVIRT_QEMU_LOGS + name + ".log", Level.L0), () -> null);
+            lifecycle.create(Resource.file(host, guest.serialLog(), Level.L0), () -> null);
+            lifecycle.create(Resource.file(host, LIBVIRT_QEMU_LOGS + name + ".log", Level.L0), () -> null);
             String seedImage = guest.keyInjection() == KeyInjection.CLOUD_INIT
-                    ? SeedImage.create(guest, diskPath, lifecycle, LOCAL, progress) : null;
+                    ? SeedImage.create(guest, diskPath, lifecycle, l0.host(), progress) : null;
             String xml = DomainXml.of(guest, diskPath, seedImage, owner);
             try (LibvirtDomain domain = lifecycle.create(Resource.domain(uri, name, Level.L1),
                     () -> session.define(xml))) {
                 domain.start();
                 progress.info(name + ": started, waiting for its address");
-                GuestReadiness readiness = new GuestReadiness(name, new SerialLog(Path.of(guest.serialLog())),
+                GuestReadiness readiness = new GuestReadiness(name, l0.serialLog(guest.serialLog()),
                         settings.pollInterval());
                 String address = readiness.address(domain, AddressDiscovery.of(guest.network(), ARP_SWEEP_INTERVAL),
                         settings.leaseTimeout()).getHostAddress();
                 progress.info(name + ": address " + address + ", waiting for SSH");
-                readiness.portOpen(address, guest.ssh().port(), settings.portTimeout());
+                Duration sshTimeout = settings.sshTimeout();
+                if (l0.isLocal()) {
+                    readiness.portOpen(address, guest.ssh().port(), settings.portTimeout());
+                } else {
+                    // The address is on L0's network, reached through L0: the logins themselves wait for the port.
+                    sshTimeout = sshTimeout.plus(settings.portTimeout());
+                }
                 ProvisionedGuest reached = guestAt(guest, address, 0, null);
                 ReentrantLock knownHosts = knownHostsLock(reached);
                 knownHosts.lockInterruptibly();
-                try (SshHost ssh = readiness.sshAnswers(reached.directTarget(), settings.sshTimeout())) {
+                try (SshHost ssh = readiness.sshAnswers(l1Target(reached, l0), sshTimeout)) {
                     double seconds = (System.nanoTime() - start) / 1e9;
                     progress.info(String.format("%s: ready after %.1f s, ssh %s", name, seconds, ssh.name()));
                     return guestAt(guest, address, seconds, null);
@@ -286,6 +317,11 @@ public final class Provisioner {
                 }
             }
         }
+    }
+
+    /** How the engine reaches an L1: directly, or through its remote L0. */
+    private static SshTarget l1Target(ProvisionedGuest l1, L0Connection l0) {
+        return l0.isLocal() ? l1.directTarget() : l1.directTarget().withVia(l0.route().directTarget());
     }
 
     /**

@@ -7,11 +7,12 @@ import io.github.nestedvirt.host.Shell;
 import java.time.Duration;
 
 /**
- * The serial log of an L2, a file inside its L1 that libvirt there writes: read over the L1's
- * connection when an L2 does not come up.
+ * The serial log of a guest on another machine (an L2's inside its L1, an L1's on a remote L0),
+ * a file libvirt there writes: read over the engine's connection to that machine when the guest
+ * does not come up.
  *
- * @param host the L1
- * @param file absolute path of the log in the L1
+ * @param host the L1, or the remote L0
+ * @param file absolute path of the log there
  */
 public record RemoteSerialLog(Host host, String file) implements ConsoleLog {
 

@@ -2,6 +2,7 @@ package io.github.nestedvirt.provision;
 
 import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.host.CommandResult;
+import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.host.LocalHost;
 import io.github.nestedvirt.host.Shell;
@@ -43,25 +44,37 @@ public final class SeedImage {
     }
 
     /**
-     * Records and writes the seed of {@code guest} next to its disk at {@code diskPath}; returns
-     * its path.
+     * Records and writes the seed of {@code guest} next to its disk at {@code diskPath} on
+     * {@code host} (L0: this machine, or a remote L0 it is copied to); returns its path.
      *
-     * @param host the name of this machine, where the seed is written, as the record names hosts
      * @throws IllegalArgumentException before recording anything, when a file of that name exists:
      *     it is not this run's, and this run's teardown would remove it
      */
-    static String create(GuestSpec guest, String diskPath, Lifecycle lifecycle, String host, Progress progress)
+    static String create(GuestSpec guest, String diskPath, Lifecycle lifecycle, Host host, Progress progress)
             throws Exception {
         String path = pathFor(guest, diskPath);
-        if (Files.exists(Path.of(path))) {
-            throw new IllegalArgumentException(guest.name() + ": " + path + " already exists; remove it (a seed"
-                    + " image of an earlier run?) or pick another guest name");
+        if (host.run("test -e " + Shell.quote(path), TIMEOUT).succeeded()) {
+            throw new IllegalArgumentException(guest.name() + ": " + path + " already exists"
+                    + (host instanceof LocalHost ? "" : " on " + host.name()) + "; remove it (a seed image of an earlier run?) or pick another guest name");
         }
-        lifecycle.create(Resource.seedImage(host, path, Level.L0), () -> {
-            write(guest, Path.of(path));
+        lifecycle.create(Resource.seedImage(host.name(), path, Level.L0), () -> {
+            if (host instanceof LocalHost) {
+                write(guest, Path.of(path));
+            } else {
+                Path dir = Files.createTempDirectory("nvmx-seed-copy-");
+                Path iso = dir.resolve("seed.iso");
+                try {
+                    write(guest, iso);
+                    host.upload(iso, path);
+                    host.run(Shell.command("chmod", "0644", path), TIMEOUT).orThrow(host.name());
+                } finally {
+                    Files.deleteIfExists(iso);
+                    Files.delete(dir);
+                }
+            }
             return path;
         });
-        progress.info(guest.name() + ": cloud-init seed " + path);
+        progress.info(guest.name() + ": cloud-init seed " + path + (host instanceof LocalHost ? "" : " on " + host.name()));
         return path;
     }
 

@@ -269,16 +269,25 @@ public final class StepRunner {
         return guestHosts(ProvisionedTopology.read(Path.of(target.topology())));
     }
 
-    /** This machine as L0, and every provisioned guest (by name) as an SSH host, an L2 through its L1. */
+    /**
+     * L0 (this machine, or the remote L0 over SSH), and every provisioned guest (by name) as an SSH
+     * host, an L2 through its L1, an L1 through a remote L0.
+     */
     private static Map<String, HostSpec> guestHosts(ProvisionedTopology provisioned) {
         Map<String, HostSpec> hosts = new LinkedHashMap<>();
-        hosts.put(L0, HostSpec.local(Level.L0));
+        ProvisionedGuest remoteL0 = provisioned.l0();
+        hosts.put(L0, remoteL0 == null ? HostSpec.local(Level.L0) : sshHost(remoteL0, null));
         for (ProvisionedGuest guest : provisioned.guests()) {
-            hosts.put(guest.name(), new HostSpec(guest.level(), false, new SshSpec(guest.address(), guest.port(),
-                    guest.user(), guest.identity(), guest.passphraseEnv(), guest.knownHosts(),
-                    guest.hostKeyPolicy() == HostKeyPolicy.RECORD_NEW, guest.via())));
+            String via = guest.via() != null || remoteL0 == null || guest.level() != Level.L1 ? guest.via() : L0;
+            hosts.put(guest.name(), sshHost(guest, via));
         }
         return hosts;
+    }
+
+    private static HostSpec sshHost(ProvisionedGuest guest, String via) {
+        return new HostSpec(guest.level(), false, new SshSpec(guest.address(), guest.port(), guest.user(),
+                guest.identity(), guest.passphraseEnv(), guest.knownHosts(),
+                guest.hostKeyPolicy() == HostKeyPolicy.RECORD_NEW, via));
     }
 
     /** The plan host the step measures: its guest, the first guest of its level, or L0. */

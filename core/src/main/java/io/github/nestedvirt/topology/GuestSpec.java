@@ -25,11 +25,12 @@ import java.util.List;
  * @param keyInjection how the SSH key gets into the guest
  * @param boot direct kernel boot, or null to boot from the disk
  * @param serialLog file on the guest's host that receives the serial console
+ * @param packages what the engine may install in an L1 for its L2s
  * @param l2 the nested guests of an L1; empty for an L2
  */
 public record GuestSpec(Level level, String name, int vcpus, Size memory, DiskSpec disk, NetworkAttachment network,
         CpuSpec cpu, DomainType domainType, boolean allowTcg, GuestSsh ssh, KeyInjection keyInjection,
-        KernelBoot boot, String serialLog, List<GuestSpec> l2) {
+        KernelBoot boot, String serialLog, Packages packages, List<GuestSpec> l2) {
 
     public GuestSpec {
         l2 = l2 == null ? List.of() : List.copyOf(l2);
@@ -48,12 +49,13 @@ public record GuestSpec(Level level, String name, int vcpus, Size memory, DiskSp
             @JsonProperty("keyInjection") KeyInjection keyInjection,
             @JsonProperty("boot") KernelBoot boot,
             @JsonProperty("serialLog") String serialLog,
+            @JsonProperty("packages") Packages packages,
             @JsonProperty("l2") List<GuestSpec> l2) {
         if (vcpus != null && vcpus < 1) {
             throw new IllegalArgumentException("must be at least 1, got " + vcpus);
         }
         return new GuestSpec(null, name, vcpus == null ? 0 : vcpus, memory, disk, network, cpu, domainType,
-                Boolean.TRUE.equals(allowTcg), ssh, keyInjection, boot, serialLog, l2);
+                Boolean.TRUE.equals(allowTcg), ssh, keyInjection, boot, serialLog, packages, l2);
     }
 
     /** The seed's defaults for {@code level}, applied to every value not given (and to the L2s of an L1). */
@@ -69,6 +71,7 @@ public record GuestSpec(Level level, String name, int vcpus, Size memory, DiskSp
                 ssh != null ? ssh : GuestSsh.defaults(),
                 keyInjection != null ? keyInjection : KeyInjection.CLOUD_INIT, boot,
                 serialLog != null ? serialLog : "/var/log/libvirt/qemu/" + name + "-serial.log",
+                packages != null ? packages : Packages.none(),
                 l1 ? l2.stream().map(guest -> guest.withDefaults(Level.L2)).toList() : l2);
     }
 }

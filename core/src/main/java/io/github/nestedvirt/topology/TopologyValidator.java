@@ -50,10 +50,18 @@ final class TopologyValidator {
                 if (!l2.l2().isEmpty()) {
                     problem(with(l2At, "l2"), "an L2 guest has no nested guests of its own");
                 }
+                if (l2.packages().install()) {
+                    problem(with(l2At, "packages", "install"), "packages are installed in an L1, for its L2s;"
+                            + " an L2 runs no guests");
+                }
                 if (l2.memory().bytes() > l1.memory().bytes()) {
                     problem(with(l2At, "memory"), l2.memory() + " is more than its L1 has (" + l1.memory() + ")");
                 }
                 total += l2.memory().bytes();
+            }
+            if (l1.packages().install() && l1.l2().isEmpty()) {
+                problem(with(at, "packages", "install"), "qemu and libvirt are installed for L2 guests, and this L1"
+                        + " has none; remove packages or add l2 guests");
             }
             if (l1.l2().size() > 1 && total > l1.memory().bytes()) {
                 problem(with(at, "l2"), "the L2 guests need " + new Size(total) + " together, more than their L1 has ("

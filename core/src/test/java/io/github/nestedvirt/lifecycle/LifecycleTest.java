@@ -73,7 +73,7 @@ class LifecycleTest {
         boolean[] closed = {false};
         LocalHost l1Shell = new LocalHost();
         try (Lifecycle life = Lifecycle.open(temp.resolve("run"))) {
-            life.reachL1(where, uri -> new Connect(TestDriver.URI), l1Shell, () -> closed[0] = true);
+            life.reachRemote(where, uri -> new Connect(TestDriver.URI), l1Shell, () -> closed[0] = true);
             life.create(Resource.file(l1Shell.name(), log.toString(), Level.L1).inside("l1"),
                     () -> Files.writeString(log, "boot"));
             life.create(Resource.domain(where, l2, Level.L2).inside("l1"), () -> {
@@ -99,7 +99,7 @@ class LifecycleTest {
         life.close();
         boolean[] closed = {false};
 
-        assertThatThrownBy(() -> life.reachL1("qemu+ssh://root@l1/system", uri -> new Connect(TestDriver.URI),
+        assertThatThrownBy(() -> life.reachRemote("qemu+ssh://root@l1/system", uri -> new Connect(TestDriver.URI),
                 new LocalHost(), () -> closed[0] = true))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("nothing is created inside");
         assertThat(closed[0]).as("the connection is closed at once").isTrue();

@@ -19,20 +19,20 @@ import java.util.concurrent.CountDownLatch;
  * re-provisioned guest is). Values read back as sysfs shows them ({@code Y}/{@code N}); the refusals while
  * guests run are the real ones ({@link KvmModuleReload#requireStopped}). Every switch is logged.
  */
-final class SimulatedKvmIntel {
+public final class SimulatedKvmIntel {
 
     private final List<Host> hosts = new ArrayList<>();
     private final List<Map<String, String>> modules = new ArrayList<>();
-    final List<String> log = new ArrayList<>();
+    public final List<String> log = new ArrayList<>();
     final CountDownLatch firstSwitch = new CountDownLatch(1);
 
     /** The parameters of the {@code index}th host seen. */
-    synchronized Map<String, String> parameters(int index) {
+    public synchronized Map<String, String> parameters(int index) {
         return Map.copyOf(modules.get(index));
     }
 
     /** A switch for {@code host}. */
-    synchronized ModuleSwitch on(Host host) {
+    public synchronized ModuleSwitch on(Host host) {
         int found = -1;
         for (int i = 0; i < hosts.size(); i++) {
             found = hosts.get(i) == host ? i : found;

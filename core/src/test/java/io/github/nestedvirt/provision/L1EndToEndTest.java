@@ -21,6 +21,7 @@ import io.github.nestedvirt.result.Run;
 import io.github.nestedvirt.result.Sample;
 import io.github.nestedvirt.topology.Topology;
 import io.github.nestedvirt.topology.VolumeXml;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -16,11 +16,8 @@ import io.github.nestedvirt.topology.Topology;
 import io.github.nestedvirt.topology.TopologyReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,12 +54,9 @@ class L2EndToEndTest {
     @BeforeEach
     void prepare() throws Exception {
         session = LibvirtSession.open(L1EndToEndTest.URI);
-        l1 = L1EndToEndTest.PREFIX + ProcessHandle.current().pid() + "-"
-                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        l1 = TestTopology.uniqueName();
         l2 = l1 + "-2";
-        guestDir = Files.createTempDirectory("nvmx-test-l2-");
-        // qemu runs as libvirt's qemu user and must be able to create the L1's serial log in here.
-        Files.setPosixFilePermissions(guestDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        guestDir = TestTopology.guestDirectory("nvmx-test-l2-");
         runDir = guestDir.resolve("run-" + l1);
     }
 
@@ -101,7 +95,7 @@ class L2EndToEndTest {
             }
             // The L2 is in the L1's own libvirt, seen through a relay of the test's own.
             try (SshHost hypervisor = SshHost.connect(provisioned.sshTarget(l1));
-                    L1Libvirt libvirt = L1Libvirt.open(hypervisor);
+                    RemoteLibvirt libvirt = RemoteLibvirt.open(hypervisor);
                     LibvirtSession inL1 = libvirt.session()) {
                 domainsInL1 = inL1.domainNames();
             }

@@ -19,6 +19,7 @@ import io.github.nestedvirt.lifecycle.TopologyRecord;
 import io.github.nestedvirt.plan.PlanReader;
 import io.github.nestedvirt.plan.PlanRunner;
 import io.github.nestedvirt.plan.RunOutcome;
+import io.github.nestedvirt.plan.SimulatedKvmIntel;
 import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.Run;
@@ -41,11 +42,13 @@ import org.junit.jupiter.api.Test;
  * TCG L1 of {@link TestHypervisorImage} with a TCG L2 inside, runs I/O on L0, L1 and L2, iperf3
  * from L1 to L0 and from L2 to L1 and to L0, a kernel build (tinyconfig, {@code prepare}) in L1 and
  * guestfish launches on L0 and in L1, and tears both guests down. The plan is the committed file; only
- * its guest names (unique per test run), its topology (this test's boot files) and its fixed guestfish
- * appliance (made on L0 in this test's directory, which the L1 reads at the same path) are the test's
- * own, and its kernel build is left out unless {@code -Dnvmx.test.l1KernelBuild=true} (about 7 minutes;
- * {@code scripts/test.sh}, hence CI, sets it), its guestfish launches in L1 unless
- * {@code -Dnvmx.test.l1Guestfish=true} (tens of minutes in the L1). The run
+ * its guest names (unique per test run), its topology (this test's boot files), its fixed guestfish
+ * appliance (made on L0 in this test's directory, which the L1 reads at the same path) and a one-cell
+ * MMU matrix ({@code shadow-on-ept}, with kvm_intel simulated: {@link SimulatedKvmIntel}; it shows
+ * when the L1 is switched) are the test's own, and its kernel build is left out unless
+ * {@code -Dnvmx.test.l1KernelBuild=true} (about 7 minutes; {@code scripts/test.sh}, hence CI, sets
+ * it), its guestfish launches in L1 unless {@code -Dnvmx.test.l1Guestfish=true} (tens of minutes in
+ * the L1). The run
  * happens once for the class, since the L2 alone takes minutes to come up; the tests then check
  * what a user would.
  */
@@ -66,6 +69,11 @@ class NestedPlanRunTest {
     private static final boolean GUESTFISH = Boolean.getBoolean(GUESTFISH_PROPERTY);
     private static final String GUESTFISH_LEFT_OUT = "the plan's guestfish launches on L0 and in the TCG L1 (many"
             + " minutes per launch in the L1) are left out: run with -D" + GUESTFISH_PROPERTY + "=true to include them";
+    /** force: other users' guests may run on this machine's libvirt; the simulated reload stops none. */
+    private static final String MATRIX = "matrix: {mmu: [shadow-on-ept], force: true}";
+    /** The cell in a comparison's label, among the variant's keys in order. */
+    private static final String CELL = ",mmu=shadow-on-ept";
+    private static final SimulatedKvmIntel kvmIntel = new SimulatedKvmIntel();
 
     private static LibvirtSession session;
     private static String l1;
@@ -85,18 +93,16 @@ class NestedPlanRunTest {
             System.out.println("Not run: " + KERNEL_BUILD_LEFT_OUT);
         }
         session = LibvirtSession.open(L1EndToEndTest.URI);
-        l1 = L1EndToEndTest.PREFIX + ProcessHandle.current().pid() + "-"
-                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        l1 = TestTopology.uniqueName();
         l2 = l1 + "-2";
-        dir = Files.createTempDirectory("nvmx-test-nested-plan-");
-        // qemu runs as libvirt's qemu user and must be able to create the L1's serial log in here.
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        dir = TestTopology.guestDirectory("nvmx-test-nested-plan-");
         TestHypervisorImage image = TestHypervisorImage.get();
         // the plan next to its topology, as in plans/: the plan names it relative to its own directory
         Files.writeString(dir.resolve("topology-tcg-l2.yaml"), TestTopology.nestedYaml(l1, l2, image, "", dir));
         Path plan = dir.resolve("tcg-nested-smoke.yaml");
         String planText = Files.readString(PLAN).replace("guest: nvmx-tcg-hv}", "guest: " + l1 + "}")
                 .replace("guest: nvmx-tcg-l2}", "guest: " + l2 + "}");
+        planText = planText.replace("\nhosts:\n", "\n" + MATRIX + "\nhosts:\n");
         if (!KERNEL_BUILD) {
             planText = without(planText, "{type: kernel,");
         }
@@ -120,7 +126,8 @@ class NestedPlanRunTest {
                 System.out.printf("  [%6.1f s] %s%n", (System.nanoTime() - run) / 1e9, message);
             }
         };
-        outcome = new PlanRunner(dir.resolve("results"), timed).run(new PlanReader().read(plan));
+        outcome = new PlanRunner(dir.resolve("results"), timed, kvmIntel::on, Provisioner.Settings.defaults())
+                .run(new PlanReader().read(plan));
         runSeconds = (System.nanoTime() - run) / 1e9;
         System.out.printf("nvmx run tcg-nested-smoke: %.1f s%n", runSeconds);
         outcome.run().measurements().forEach(m -> System.out.printf("  %s %s %s on %s: %s %s %s%n", m.benchmark(),
@@ -248,14 +255,29 @@ class NestedPlanRunTest {
         List<RatioRow> rows = Overheads.of(outcome.run(), Significance.Test.WELCH_T);
         List<RatioRow> io = rows.stream().filter(r -> r.label().startsWith("io-scan/seconds ")).toList();
         assertThat(io).extracting(RatioRow::label).satisfiesExactly(
-                label -> assertThat(label).startsWith("io-scan/seconds L1/L0 dropCaches=false,paths=/etc,xdev=true (")
+                label -> assertThat(label).startsWith("io-scan/seconds L1/L0 dropCaches=false" + CELL + ",paths=/etc,xdev=true (")
                         .endsWith(" over local)"),
-                label -> assertThat(label).startsWith("io-scan/seconds L2/L1 dropCaches=false,paths=/etc,xdev=true (")
+                label -> assertThat(label).startsWith("io-scan/seconds L2/L1 dropCaches=false" + CELL + ",paths=/etc,xdev=true (")
                         .contains(" via "));
         io.forEach(row -> {
             assertThat(row.ratio().estimate()).isPositive();
             System.out.println(row.label() + ": " + row.ratio());
         });
+    }
+
+    @Test
+    void simulatedKvmIntelTheL1WasSwitchedBeforeItsL2ExistedAndRestoredBeforeItWentAway() {
+        // host 0 is L0, host 1 the L1, switched while no domain ran in it: its L2 came after
+        assertThat(kvmIntel.log).extracting(line -> line.replaceFirst("^0: (apply \\S+) while running: .*", "0: $1"))
+                .containsExactly("0: apply {ept=1}", "1: apply {ept=0} while running: [][]", "1: restore {ept=Y}",
+                        "0: restore {ept=Y}");
+        // restored while the L1 still answered (else the run would record the failure), then torn down
+        assertThat(outcome.run().failures()).isEmpty();
+        assertThat(kvmIntel.parameters(1)).containsEntry("ept", "Y");
+        Measurement l2 = measured(IoScan.BENCHMARK, "seconds").get(2);
+        assertThat(l2.level()).isEqualTo(Level.L2);
+        assertThat(l2.variant()).containsEntry("mmu", "shadow-on-ept");
+        assertThat(l2.attributes()).containsEntry("kvm_intel.L0", "ept=Y").containsEntry("kvm_intel.l1", "ept=N");
     }
 
     @Test

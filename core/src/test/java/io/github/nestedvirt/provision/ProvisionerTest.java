@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.nestedvirt.bench.Progress;
+import io.github.nestedvirt.host.HostUnreachableException;
 import io.github.nestedvirt.lifecycle.Lifecycle;
 import io.github.nestedvirt.lifecycle.Resource;
 import io.github.nestedvirt.lifecycle.TopologyRecord;
 import io.github.nestedvirt.topology.Topology;
 import io.github.nestedvirt.topology.TopologyReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,13 +102,44 @@ class ProvisionerTest {
     }
 
     @Test
-    void refusesARemoteL0() throws Exception {
+    void refusesARemoteL0WhoseLibvirtIsNotReachedOverSshNamingTheField() throws Exception {
         Topology topology = new TopologyReader().read("""
-                l0: {uri: "qemu+ssh://root@lab-l0/system"}
-                l1: [{name: x, domainType: qemu, allowTcg: true, network: {network: default}, keyInjection: image}]
+                l0: {uri: "qemu+tcp://lab-l0/session", ssh: {host: other-l0, via: l1}}
+                l1: [{name: x, domainType: qemu, allowTcg: true, network: {bridge: br0}, keyInjection: image}]
                 """, "t.yaml");
-        assertThat(Provisioner.unsupported(topology)).anySatisfy(problem ->
-                assertThat(problem).startsWith("l0.uri: qemu+ssh://root@lab-l0/system is on another machine"));
+        assertThat(Provisioner.unsupported(topology)).contains(
+                "l0.uri: qemu+tcp://lab-l0/session reaches a remote L0 by qemu+tcp; the engine reaches a remote L0's"
+                        + " libvirt over SSH only: use qemu+ssh://USER@HOST/system, or l0.ssh with uri qemu:///system",
+                "l0.uri: qemu+tcp://lab-l0/session names libvirt's /session daemon; on a remote L0 the guests are made"
+                        + " in the system daemon: end the URI with /system",
+                "l0.uri: qemu+tcp://lab-l0/session names host lab-l0 but l0.ssh.host is other-l0; name the same L0 in"
+                        + " both, or leave one out",
+                "l0.ssh.via: a remote L0 is reached directly from the engine; remove via",
+                "l1[0].network.bridge: a bridged L1 on a remote L0 is not available yet (its address would be read"
+                        + " from this machine's ARP table); attach it to a libvirt network of L0, e.g. network:"
+                        + " {network: default}, or run nvmx on L0");
+    }
+
+    @Test
+    void aRemoteL0ThatDoesNotAnswerIsRefusedNamingL0AndItsHostBeforeRecordingAnything() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        Topology topology = new TopologyReader().read("""
+                l0: {uri: "qemu+ssh://root@127.0.0.1:%d/system", ssh: {host: 127.0.0.1, port: %d, identity: %s}}
+                l1: [{name: %s, domainType: qemu, allowTcg: true, network: {network: default}, keyInjection: image,
+                      ssh: {identity: %s}}]
+                """.formatted(closedPort, closedPort, identity, name, identity), "t.yaml");
+        Path runDir = dir.resolve("run");
+        try (Lifecycle lifecycle = Lifecycle.open(runDir)) {
+            assertThatThrownBy(() -> new Provisioner(QUICK).provision(topology, lifecycle, Progress.NONE))
+                    .isInstanceOf(HostUnreachableException.class)
+                    .hasMessageStartingWith("root@127.0.0.1:" + closedPort + ": l0: cannot reach the remote L0 root@127.0.0.1:"
+                            + closedPort + " over SSH, so nothing was created there: ")
+                    .hasMessageContaining("check l0.ssh (or the host in l0.uri)");
+        }
+        assertThat(TopologyRecord.read(runDir).resources()).isEmpty();
     }
 
     @Test

@@ -14,7 +14,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * Topologies of test L1s as a user writes them: YAML text in the shape of
  * {@code plans/topology-tcg-test.yaml}, with the kernel and initramfs of {@link TestGuestImage},
  * the key already in the image, a small qcow2 disk in pool {@code default}, libvirt's
- * {@code default} network and TCG.
+ * {@code default} network and TCG. Every guest boots with {@code no_timer_check}: under TCG on a
+ * loaded machine the kernel's IO-APIC timer check can time out and panic the guest (libguestfs boots
+ * its appliance with it for the same reason).
  */
 public final class TestTopology {
 
@@ -70,7 +72,7 @@ public final class TestTopology {
                         boot:
                           kernel: %s
                           initrd: %s
-                          cmdline: "%s"
+                          cmdline: "no_timer_check %s"
                         serialLog: %s
                         ssh:
                           identity: %s
@@ -93,6 +95,22 @@ public final class TestTopology {
      */
     public static String nestedYaml(String l1, String l2, TestHypervisorImage image, String l2Cmdline, Path dir) {
         TestGuestImage guest = image.guestImage();
+        return hypervisorYaml(l1, image, dir) + """
+                    l2:
+                      - name: %1$s
+                        vcpus: 1
+                        memory: 256M
+                        domainType: qemu
+                        allowTcg: true
+                        disk: {format: qcow2, size: 64M, pool: default}
+                        keyInjection: image
+                        boot: {kernel: %2$s, initrd: %3$s, cmdline: "quiet no_timer_check %4$s"}
+                        ssh: {identity: %5$s, knownHosts: %6$s, acceptNewHostKey: true}
+                """.formatted(l2, image.kernel(), guest.initrd(), l2Cmdline, guest.clientKey(), dir.resolve("known_hosts"));
+    }
+
+    /** One L1 of {@link TestHypervisorImage} alone, as in {@link #nestedYaml}. */
+    public static String hypervisorYaml(String l1, TestHypervisorImage image, Path dir) {
         return """
                 l0:
                   uri: qemu:///system
@@ -103,24 +121,14 @@ public final class TestTopology {
                     domainType: qemu
                     allowTcg: true
                     network: {network: default}
-                    disk: %5$s
+                    disk: %2$s
                     keyInjection: image
-                    boot: {kernel: %3$s, initrd: %4$s, cmdline: quiet%11$s}
+                    boot: {kernel: %3$s, initrd: %4$s, cmdline: quiet no_timer_check%5$s}
                     serialLog: %6$s
                     ssh: {identity: %7$s, knownHosts: %8$s, acceptNewHostKey: true}
-                    l2:
-                      - name: %2$s
-                        vcpus: 1
-                        memory: 256M
-                        domainType: qemu
-                        allowTcg: true
-                        disk: {format: qcow2, size: 64M, pool: default}
-                        keyInjection: image
-                        boot: {kernel: %3$s, initrd: %9$s, cmdline: "quiet %10$s"}
-                        ssh: {identity: %7$s, knownHosts: %8$s, acceptNewHostKey: true}
-                """.formatted(l1, l2, image.kernel(), image.initrd(), l1Disk(image),
-                dir.resolve(l1 + "-serial.log"), guest.clientKey(), dir.resolve("known_hosts"), guest.initrd(), l2Cmdline,
-                image.rootImage() == null ? ", hostRoot: " + TestHypervisorImage.HOST_ROOT_TAG : "");
+                """.formatted(l1, l1Disk(image), image.kernel(), image.initrd(),
+                image.rootImage() == null ? ", hostRoot: " + TestHypervisorImage.HOST_ROOT_TAG : "",
+                dir.resolve(l1 + "-serial.log"), image.guestImage().clientKey(), dir.resolve("known_hosts"));
     }
 
     /**

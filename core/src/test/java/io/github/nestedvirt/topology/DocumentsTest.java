@@ -181,7 +181,7 @@ class DocumentsTest {
                         DiskSpec.Format.QCOW2, "default", DiskSpec.Cache.NONE, null),
                 NetworkAttachment.network("net'&<x>"), CpuSpec.hostPassthrough(), DomainType.KVM, false,
                 GuestSsh.defaults(), KeyInjection.IMAGE, new KernelBoot(path, path, "root=</cmdline>&"), path,
-                List.of());
+                Packages.none(), List.of());
         OwnerTag owner = new OwnerTag("run\"'<&>", 1, "host'\"<&>", OWNER.created(), OWNER.expires());
 
         String domain = DomainXml.of(hostile, path, path, owner);

@@ -103,6 +103,34 @@ class TopologyReaderTest {
     }
 
     @Test
+    void packagesAreInstalledOnlyInAnL1ForItsL2s() throws Exception {
+        assertThat(reader.read("""
+                l1:
+                  - name: l1
+                    packages: {install: true}
+                    l2: [{name: l2}]
+                """, "ok.yaml").l1().get(0).packages().install()).isTrue();
+        assertThat(reader.read("l1: [{name: l1}]", "default.yaml").l1().get(0).packages().install()).isFalse();
+        assertThatThrownBy(() -> reader.read("""
+                l1:
+                  - name: alone
+                    packages: {install: true}
+                  - name: l1
+                    l2:
+                      - name: l2
+                        packages: {install: true}
+                """, "packages.yaml"))
+                .isInstanceOf(PlanException.class)
+                .hasMessageContaining("packages.yaml:3:16: l1[0].packages.install: qemu and libvirt are installed for"
+                        + " L2 guests, and this L1 has none")
+                .hasMessageContaining("packages.yaml:7:20: l1[1].l2[0].packages.install: packages are installed in an"
+                        + " L1, for its L2s");
+        assertThatThrownBy(() -> reader.read("l1: [{name: l1, packages: {install: yes-please}}]", "bad.yaml"))
+                .isInstanceOf(PlanException.class)
+                .hasMessageContaining("l1[0].packages.install");
+    }
+
+    @Test
     void duplicateAndUnsafeNamesAreRefused() {
         assertThatThrownBy(() -> reader.read("""
                 l1:

@@ -18,18 +18,18 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The libvirt daemon inside an L1, reached through the engine's own SSH session to that L1 (whose
- * host key was checked when it was provisioned). The engine listens on a unix socket of its own;
+ * The libvirt daemon of another machine (a remote L0, or an L1 for its L2s), reached through the
+ * engine's own SSH session to it, whose host key is checked. The engine listens on a unix socket of its own;
  * each libvirt connection made to {@link #uri()} gets an exec channel on the session that runs
  * {@value #RELAY_COMMAND}, which is what libvirt's {@code qemu+ssh} transport runs remotely, and
  * the two are joined byte for byte.
  *
  * <p>So libvirt-java needs no {@code ssh} binary with its own host-key handling and key
- * options, L1 needs no TCP listener, and a jump chain (an L1 behind another host) works as it
+ * options, the host needs no TCP listener, and a jump chain (an L1 behind a remote L0) works as it
  * does for commands. The socket lives in a private temporary directory, not in the run
  * directory, because a unix socket path must stay under 108 bytes.
  */
-public final class L1Libvirt implements AutoCloseable {
+public final class RemoteLibvirt implements AutoCloseable {
 
     /** libvirt's own relay (libvirt 6.8 and later); busybox or OpenBSD nc on the daemon's socket otherwise. */
     static final String RELAY_COMMAND = "if command -v virt-ssh-helper >/dev/null 2>&1;"
@@ -37,28 +37,28 @@ public final class L1Libvirt implements AutoCloseable {
 
     private static final int BUFFER = 64 * 1024;
 
-    private final SshHost l1;
+    private final SshHost host;
     private final Path directory;
     private final Path socket;
     private final ServerSocketChannel server;
     private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private L1Libvirt(SshHost l1, Path directory, Path socket, ServerSocketChannel server) {
-        this.l1 = l1;
+    private RemoteLibvirt(SshHost host, Path directory, Path socket, ServerSocketChannel server) {
+        this.host = host;
         this.directory = directory;
         this.socket = socket;
         this.server = server;
     }
 
-    /** Starts listening; every connection to {@link #uri()} reaches {@code qemu:///system} in {@code l1}. */
-    public static L1Libvirt open(SshHost l1) throws IOException {
-        Path directory = Files.createTempDirectory("nvmx-l1-libvirt-"); // mode 700: only this user connects
+    /** Starts listening; every connection to {@link #uri()} reaches {@code qemu:///system} on {@code host}. */
+    public static RemoteLibvirt open(SshHost host) throws IOException {
+        Path directory = Files.createTempDirectory("nvmx-libvirt-"); // mode 700: only this user connects
         Path socket = directory.resolve("libvirt-sock");
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
-        L1Libvirt libvirt = new L1Libvirt(l1, directory, socket, server);
-        Thread acceptor = new Thread(libvirt::acceptLoop, "nvmx-l1-libvirt-" + l1.name());
+        RemoteLibvirt libvirt = new RemoteLibvirt(host, directory, socket, server);
+        Thread acceptor = new Thread(libvirt::acceptLoop, "nvmx-libvirt-" + host.name());
         acceptor.setDaemon(true);
         acceptor.start();
         return libvirt;
@@ -70,16 +70,16 @@ public final class L1Libvirt implements AutoCloseable {
     }
 
     /**
-     * The URI recorded with what lives in this L1's libvirt: the {@code qemu+ssh} URI that names
+     * The URI recorded with what lives in this host's libvirt: the {@code qemu+ssh} URI that names
      * the same daemon, for people and for a later teardown from another process.
      */
     public String recordedUri() {
-        SshTarget target = l1.target();
+        SshTarget target = host.target();
         return "qemu+ssh://" + target.user() + "@" + target.host() + (target.port() == 22 ? "" : ":" + target.port())
                 + "/system?no_tty=1";
     }
 
-    /** A libvirt session on this L1's daemon, through the relay. */
+    /** A libvirt session on this host's daemon, through the relay. */
     public LibvirtSession session() throws LibvirtFailedException {
         return LibvirtSession.open(uri(), recordedUri());
     }
@@ -94,10 +94,10 @@ public final class L1Libvirt implements AutoCloseable {
             }
             CommandPipe pipe;
             try {
-                pipe = l1.pipe(RELAY_COMMAND);
+                pipe = host.pipe(RELAY_COMMAND);
             } catch (HostException e) {
                 // The client sees its connection closed; libvirt reports that as the connection failing.
-                System.err.println(l1.name() + ": cannot start libvirt's relay: " + e.getMessage());
+                System.err.println(host.name() + ": cannot start libvirt's relay: " + e.getMessage());
                 closeQuietly(client);
                 continue;
             }
@@ -109,8 +109,8 @@ public final class L1Libvirt implements AutoCloseable {
                 open.remove(client);
                 open.remove(pipe);
             };
-            relay("to-l1", () -> toL1(client, pipe.toCommand()), end);
-            relay("from-l1", () -> fromL1(pipe.fromCommand(), client), end);
+            relay("to-host", () -> toHost(client, pipe.toCommand()), end);
+            relay("from-host", () -> fromHost(pipe.fromCommand(), client), end);
         }
     }
 
@@ -127,25 +127,25 @@ public final class L1Libvirt implements AutoCloseable {
             } finally {
                 end.run();
             }
-        }, "nvmx-l1-libvirt-" + direction);
+        }, "nvmx-libvirt-" + direction);
         thread.setDaemon(true);
         thread.start();
     }
 
     /** The channel's own streams read and write; the socket is used directly, as both directions run at once. */
-    private static void toL1(SocketChannel client, OutputStream l1) throws IOException {
+    private static void toHost(SocketChannel client, OutputStream host) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
         while (client.read(buffer) >= 0) {
-            l1.write(buffer.array(), 0, buffer.position());
-            l1.flush(); // JSch sends only what is flushed, and libvirt waits for each reply
+            host.write(buffer.array(), 0, buffer.position());
+            host.flush(); // JSch sends only what is flushed, and libvirt waits for each reply
             buffer.clear();
         }
     }
 
-    private static void fromL1(InputStream l1, SocketChannel client) throws IOException {
+    private static void fromHost(InputStream host, SocketChannel client) throws IOException {
         byte[] bytes = new byte[BUFFER];
         int n;
-        while ((n = l1.read(bytes)) >= 0) {
+        while ((n = host.read(bytes)) >= 0) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, n);
             while (buffer.hasRemaining()) {
                 client.write(buffer);
