@@ -20,18 +20,16 @@ import io.github.nestedvirt.plan.PlanReader;
 import io.github.nestedvirt.plan.PlanRunner;
 import io.github.nestedvirt.plan.RunOutcome;
 import io.github.nestedvirt.plan.SimulatedKvmIntel;
+import io.github.nestedvirt.result.HypervisorExits;
 import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.Run;
 import io.github.nestedvirt.result.Sample;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -47,8 +45,7 @@ import org.junit.jupiter.api.Test;
  * MMU matrix ({@code shadow-on-ept}, with kvm_intel simulated: {@link SimulatedKvmIntel}; it shows
  * when the L1 is switched) are the test's own, and its kernel build is left out unless
  * {@code -Dnvmx.test.l1KernelBuild=true} (about 7 minutes; {@code scripts/test.sh}, hence CI, sets
- * it), its guestfish launches in L1 unless {@code -Dnvmx.test.l1Guestfish=true} (tens of minutes in
- * the L1). The run
+ * it). The run
  * happens once for the class, since the L2 alone takes minutes to come up; the tests then check
  * what a user would.
  */
@@ -63,17 +60,14 @@ class NestedPlanRunTest {
     private static final boolean KERNEL_BUILD = Boolean.getBoolean(KERNEL_BUILD_PROPERTY);
     private static final String KERNEL_BUILD_LEFT_OUT = "the plan's kernel build in the TCG L1 (about 7 min) is "
             + "left out: run with -D" + KERNEL_BUILD_PROPERTY + "=true to include it";
-
-    /** guestfish in the TCG L1: TCG inside TCG takes many minutes per launch (docs/performance.md); off unless asked. */
-    static final String GUESTFISH_PROPERTY = "nvmx.test.l1Guestfish";
-    private static final boolean GUESTFISH = Boolean.getBoolean(GUESTFISH_PROPERTY);
-    private static final String GUESTFISH_LEFT_OUT = "the plan's guestfish launches on L0 and in the TCG L1 (many"
-            + " minutes per launch in the L1) are left out: run with -D" + GUESTFISH_PROPERTY + "=true to include them";
     /** force: other users' guests may run on this machine's libvirt; the simulated reload stops none. */
     private static final String MATRIX = "matrix: {mmu: [shadow-on-ept], force: true}";
     /** The cell in a comparison's label, among the variant's keys in order. */
     private static final String CELL = ",mmu=shadow-on-ept";
     private static final SimulatedKvmIntel kvmIntel = new SimulatedKvmIntel();
+
+    /** The L1 launches libguestfs' appliance (its default 1280 MiB) beside the L2. */
+    private static final String L1_MEMORY = "2G";
 
     private static LibvirtSession session;
     private static String l1;
@@ -98,7 +92,7 @@ class NestedPlanRunTest {
         dir = TestTopology.guestDirectory("nvmx-test-nested-plan-");
         TestHypervisorImage image = TestHypervisorImage.get();
         // the plan next to its topology, as in plans/: the plan names it relative to its own directory
-        Files.writeString(dir.resolve("topology-tcg-l2.yaml"), TestTopology.nestedYaml(l1, l2, image, "", dir));
+        Files.writeString(dir.resolve("topology-tcg-l2.yaml"), TestTopology.nestedYaml(l1, l2, image, "", dir, true, L1_MEMORY));
         Path plan = dir.resolve("tcg-nested-smoke.yaml");
         String planText = Files.readString(PLAN).replace("guest: nvmx-tcg-hv}", "guest: " + l1 + "}")
                 .replace("guest: nvmx-tcg-l2}", "guest: " + l2 + "}");
@@ -106,12 +100,7 @@ class NestedPlanRunTest {
         if (!KERNEL_BUILD) {
             planText = without(planText, "{type: kernel,");
         }
-        if (GUESTFISH) {
-            planText = planText.replace(PLAN_APPLIANCE, fixedAppliance(dir.resolve("guestfs-appliance")).toString());
-        } else {
-            System.out.println("Not run: " + GUESTFISH_LEFT_OUT);
-            planText = without(planText, "{type: guestfish,");
-        }
+        planText = planText.replace(PLAN_APPLIANCE, fixedAppliance(dir.resolve("guestfs-appliance")).toString());
         Files.writeString(plan, planText);
 
         long run = System.nanoTime();
@@ -194,32 +183,34 @@ class NestedPlanRunTest {
         assertThat(measured(KernelBuild.BENCHMARK, "seconds")).hasSize(KERNEL_BUILD ? 1 : 0);
 
         assertThat(measured(GuestfishLaunch.BENCHMARK, "seconds")).extracting(Measurement::level)
-                .containsExactlyElementsOf(GUESTFISH ? List.of(Level.L0, Level.L1) : List.of());
+                .containsExactly(Level.L0, Level.L1);
     }
 
     @Test
-    void guestfishLaunchedItsApplianceOnL0AndInTheL1UnderTcgFlaggedInTheOverhead() {
-        assumeTrue(GUESTFISH, GUESTFISH_LEFT_OUT);
+    void guestfishLaunchedItsApplianceUnderTcgOnL0AndUnderKvmInTheL1() {
         List<Measurement> launches = measured(GuestfishLaunch.BENCHMARK, "seconds");
-        // as the plan asks: 1 warm-up, then 2 launches on L0 and 1 in the L1
-        assertThat(launches).extracting(m -> m.values().length).containsExactly(2, 1);
+        // as the plan asks: 1 warm-up, then 2 launches on each level
+        assertThat(launches).extracting(m -> m.values().length).containsExactly(2, 2);
         for (Measurement launch : launches) {
             assertThat(launch.samples()).filteredOn(Sample::warmup).hasSize(1);
             assertThat(Arrays.stream(launch.values()).boxed().toList()).allSatisfy(v -> assertThat(v).isPositive());
-            // KVM does not work on this machine: the appliance's own command line says TCG on both levels
-            assertThat(launch.attributes()).containsEntry(GuestfishAccelerator.ATTRIBUTE, GuestfishAccelerator.TCG);
-            assertThat(launch.variant()).containsEntry("backendSettings", "force_tcg")
-                    .containsKey("appliance");
+            assertThat(launch.variant()).containsEntry("backend", "direct").containsKey("appliance");
         }
-        assertThat(measured(GuestfishLaunch.BENCHMARK, "seconds")).extracting(Measurement::host)
-                .satisfiesExactly(l0 -> assertThat(l0).isEqualTo("local"),
-                        inL1 -> assertThat(inL1).startsWith("root@192.168.122."));
-        RatioRow row = Overheads.of(outcome.run(), Significance.Test.WELCH_T).stream()
-                .filter(r -> r.label().startsWith(GuestfishLaunch.BENCHMARK + "/seconds L1/L0 ")).findFirst().orElseThrow();
-        assertThat(row.label()).endsWith(" [TCG: L1 tcg, L0 tcg; emulation, not a nesting figure]");
-        // TCG inside TCG is slower than TCG
-        assertThat(row.ratio().estimate()).isGreaterThan(1);
-        System.out.println(row.label() + ": " + row.ratio());
+        Measurement l0 = launches.get(0);
+        Measurement inL1 = launches.get(1);
+        assertThat(l0.host()).isEqualTo("local");
+        assertThat(inL1.host()).startsWith("root@192.168.122.");
+        // KVM does not work on this machine, so L0 forces TCG; the appliance's own command line says which ran
+        assertThat(l0.variant()).containsEntry("backendSettings", "force_tcg");
+        assertThat(l0.attributes()).containsEntry(GuestfishAccelerator.ATTRIBUTE, GuestfishAccelerator.TCG);
+        // the L1's kvm_amd ran the appliance: a guest under KVM inside the L1
+        assertThat(inL1.variant()).doesNotContainKey("backendSettings");
+        assertThat(inL1.attributes()).containsEntry(GuestfishAccelerator.ATTRIBUTE, GuestfishAccelerator.KVM);
+        // different settings are different variants: no L1/L0 row pairs a KVM launch with a forced TCG one
+        assertThat(Overheads.of(outcome.run(), Significance.Test.WELCH_T)).extracting(RatioRow::label)
+                .noneMatch(label -> label.startsWith(GuestfishLaunch.BENCHMARK + "/"));
+        System.out.printf("guestfish launch: L0 (TCG) %s s, L1 (KVM in the L1) %s s%n",
+                Arrays.toString(l0.values()), Arrays.toString(inL1.values()));
     }
 
     @Test
@@ -238,6 +229,21 @@ class NestedPlanRunTest {
             assertThat(Arrays.stream(net.values()).boxed().toList()).hasSize(2)
                     .allSatisfy(v -> assertThat(v).isPositive().isLessThan(100_000.0));
         }
+    }
+
+    @Test
+    void theL2RanUnderKvmInTheL1WhoseKvmCountedItsExits() {
+        Measurement l2 = measured(IoScan.BENCHMARK, "seconds").get(2);
+        assertThat(l2.level()).isEqualTo(Level.L2);
+        // the hypervisors below an L2 run: L0 (KVM unusable here, so nothing of the L1's work) and the L1
+        assertThat(l2.kvmStat()).extracting(HypervisorExits::level).containsExactly(Level.L0, Level.L1);
+        HypervisorExits l1Kvm = l2.kvmStat().get(1);
+        // the test L1 mounts debugfs and has no kvm_stat: KVM's own counters, read before and after
+        assertThat(l1Kvm.source()).as("L1 record: %s", l1Kvm).isEqualTo("debugfs");
+        assertThat(l1Kvm.seconds()).isPositive();
+        // the L2 runs under the L1's KVM: its scan makes the L1 exit (I/O, interrupts, halts)
+        assertThat(l1Kvm.perSecond().get("exits")).as("L1 record: %s", l1Kvm).isPositive();
+        System.out.println("kvm_stat of the L1 during the L2's I/O scan: " + l1Kvm);
     }
 
     @Test

@@ -240,6 +240,11 @@ public final class TestHypervisorImage {
             hostname nvmx-l1
             ip link set lo up
             modprobe tun
+            # The L1 is a hypervisor: its emulated CPU (qemu64) has svm, so kvm_amd gives it a /dev/kvm
+            # whose guests run at the speed of TCG itself, not of TCG inside TCG.
+            if grep -q -w svm /proc/cpuinfo; then modprobe kvm_amd || echo "nvmx-l1: modprobe kvm_amd failed"; fi
+            # KVM's counters and tracepoints, where a distribution's init mounts them (kvm_stat's sources)
+            mount -t debugfs debugfs /sys/kernel/debug
             # L2 disks use cache=none, which needs O_DIRECT: tmpfs has none, so they go on the L1's own disk.
             modprobe virtio_blk
             modprobe ext4

@@ -94,14 +94,29 @@ public final class TestTopology {
      * @param dir where the L1's serial log and the shared known_hosts go
      */
     public static String nestedYaml(String l1, String l2, TestHypervisorImage image, String l2Cmdline, Path dir) {
+        return nestedYaml(l1, l2, image, l2Cmdline, dir, false, "1G");
+    }
+
+    /**
+     * As {@link #nestedYaml(String, String, TestHypervisorImage, String, Path)}, with the L2 under
+     * KVM in the L1 when {@code l2UnderKvm}: the test L1 loads kvm_amd on its emulated CPU, so its
+     * guests run under KVM there (host-passthrough, the seed's default) at the speed of TCG itself;
+     * and with {@code l1Memory} for the L1 (e.g. {@code 2G} when it also launches libguestfs' appliance).
+     */
+    public static String nestedYaml(String l1, String l2, TestHypervisorImage image, String l2Cmdline, Path dir,
+            boolean l2UnderKvm, String l1Memory) {
         TestGuestImage guest = image.guestImage();
-        return hypervisorYaml(l1, image, dir) + """
+        return hypervisorYaml(l1, image, l1Memory, dir) + """
                     l2:
                       - name: %1$s
                         vcpus: 1
                         memory: 256M
+                """.formatted(l2) + (l2UnderKvm ? """
+                        domainType: kvm
+                """ : """
                         domainType: qemu
                         allowTcg: true
+                """) + """
                         disk: {format: qcow2, size: 64M, pool: default}
                         keyInjection: image
                         boot: {kernel: %2$s, initrd: %3$s, cmdline: "quiet no_timer_check %4$s"}
@@ -111,13 +126,17 @@ public final class TestTopology {
 
     /** One L1 of {@link TestHypervisorImage} alone, as in {@link #nestedYaml}. */
     public static String hypervisorYaml(String l1, TestHypervisorImage image, Path dir) {
+        return hypervisorYaml(l1, image, "1G", dir);
+    }
+
+    private static String hypervisorYaml(String l1, TestHypervisorImage image, String memory, Path dir) {
         return """
                 l0:
                   uri: qemu:///system
                 l1:
                   - name: %1$s
                     vcpus: 2
-                    memory: 1G
+                    memory: %9$s
                     domainType: qemu
                     allowTcg: true
                     network: {network: default}
@@ -128,7 +147,7 @@ public final class TestTopology {
                     ssh: {identity: %7$s, knownHosts: %8$s, acceptNewHostKey: true}
                 """.formatted(l1, l1Disk(image), image.kernel(), image.initrd(),
                 image.rootImage() == null ? ", hostRoot: " + TestHypervisorImage.HOST_ROOT_TAG : "",
-                dir.resolve(l1 + "-serial.log"), image.guestImage().clientKey(), dir.resolve("known_hosts"));
+                dir.resolve(l1 + "-serial.log"), image.guestImage().clientKey(), dir.resolve("known_hosts"), memory);
     }
 
     /**
