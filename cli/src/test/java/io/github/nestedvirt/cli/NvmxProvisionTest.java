@@ -116,7 +116,7 @@ class NvmxProvisionTest {
     }
 
     /**
-     * An L1 with an L2 inside (TCG in TCG, about 5 minutes): {@code nvmx provision} prints the L2 at
+     * An L1 with an L2 inside (under KVM in the TCG L1, about 2 minutes): {@code nvmx provision} prints the L2 at
      * its address in the L1's network, reached through the L1, and leaves both running. A later
      * {@code nvmx teardown}, with none of the provisioning process's connections, cannot open the
      * L1's libvirt ({@code qemu+ssh} with the system ssh, which does not know the L1's host key): the
@@ -129,7 +129,7 @@ class NvmxProvisionTest {
         TestHypervisorImage image = TestHypervisorImage.get();
         String l1 = guestName();
         String l2 = l1 + "-2";
-        Path topology = Files.writeString(temp.resolve("nested.yaml"), TestTopology.nestedYaml(l1, l2, image, "", temp));
+        Path topology = Files.writeString(temp.resolve("nested.yaml"), TestTopology.nestedYaml(l1, l2, image, "", temp, true, "1G"));
         Path runDir = temp.resolve("run");
 
         long start = System.nanoTime();

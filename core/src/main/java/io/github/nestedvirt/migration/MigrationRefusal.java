@@ -31,6 +31,9 @@ public record MigrationRefusal(Kind kind, String detail) {
             Error.ErrorNumber.VIR_ERR_OPERATION_UNSUPPORTED);
 
     private static final String NESTED_BLOCKER = "Nested VMX virtualization does not support live migration yet";
+    /** The destination QEMU's check: the L1's vCPU was running an L2, and no nested state came with it. */
+    private static final String NESTED_STATE_MISSING = "vCPU set in guest-mode inconsistent with migrated kernel "
+            + "nested state";
     private static final Pattern MISSING_FEATURES = Pattern.compile(
             "guest CPU doesn't match specification: missing features: ([\\w\\-.,]+)");
 
@@ -43,6 +46,12 @@ public record MigrationRefusal(Kind kind, String detail) {
             return Optional.of(new MigrationRefusal(Kind.NESTED_STATE_NOT_SUPPORTED, "not supported on this host: QEMU "
                     + "cannot migrate an L1 while it runs an L2; use QEMU 4.2 or newer on Linux 5.3 or newer on both "
                     + "L0s"));
+        }
+        if (libvirtMessage.contains(NESTED_STATE_MISSING)) {
+            return Optional.of(new MigrationRefusal(Kind.NESTED_STATE_NOT_SUPPORTED, "not supported on this host: the "
+                    + "L1 was running an L2 and its nested state did not come along (the destination QEMU says: "
+                    + NESTED_STATE_MISSING + "); the L1 stays on the source. Under KVM use QEMU 4.2 or newer on "
+                    + "Linux 5.3 or newer on both L0s; an L1 under TCG cannot carry it"));
         }
         Matcher missing = MISSING_FEATURES.matcher(libvirtMessage);
         if (missing.find()) {

@@ -195,13 +195,13 @@ class MigrationL1Test {
                 guest -> SshHost.connect(provisioned.sshTarget(guest)), PRINT);
     }
 
-    private static List<String> domainsOn(String uri) throws Exception {
+    static List<String> domainsOn(String uri) throws Exception {
         try (LibvirtSession session = LibvirtSession.open(uri)) {
             return session.domainNames();
         }
     }
 
-    private static List<String> volumesOnFirstL0() throws Exception {
+    static List<String> volumesOnFirstL0() throws Exception {
         try (LibvirtSession session = LibvirtSession.open(FIRST_L0)) {
             return session.call("list volumes", c -> {
                 StoragePool pool = c.storagePoolLookupByName("default");

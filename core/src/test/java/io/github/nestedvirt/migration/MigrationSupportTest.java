@@ -57,6 +57,21 @@ class MigrationSupportTest {
     }
 
     @Test
+    void aDestinationThatGetsNoNestedStateForAnL1InGuestModeIsARefusal() {
+        // libvirt's words when MigrationL2Test moved a TCG L1 running a KVM L2 (QEMU 7.2, libvirt 9.0)
+        String message = "internal error: qemu unexpectedly closed the monitor: 2026-11-26T02:06:01.469226Z "
+                + "qemu-system-x86_64: vCPU set in guest-mode inconsistent with migrated kernel nested state\n"
+                + "2026-11-26T02:06:01.469675Z qemu-system-x86_64: error while loading state for instance 0x0 of "
+                + "device 'cpu'";
+
+        assertThat(MigrationRefusal.of(message)).hasValueSatisfying(refusal -> {
+            assertThat(refusal.kind()).isEqualTo(MigrationRefusal.Kind.NESTED_STATE_NOT_SUPPORTED);
+            assertThat(refusal.detail()).startsWith("not supported on this host: the L1 was running an L2")
+                    .contains("the L1 stays on the source");
+        });
+    }
+
+    @Test
     void missingCpuFeaturesAreNamed() {
         String message = "operation failed: guest CPU doesn't match specification: missing features: vmx-ept-wb,avx512f";
 

@@ -37,8 +37,6 @@ import java.util.regex.Pattern;
 public final class TcgMigrationBenchmark {
 
     /** TCG inside TCG is slow: the L2 takes minutes to answer. */
-    private static final Provisioner.Settings SLOW_NESTED = Provisioner.Settings.defaults()
-            .withTimeouts(Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(5));
 
     /** iputils' ping (Debian package iputils-ping): {@code -D} prints a time stamp per reply. */
     private static final boolean PING_INSTALLED = Files.isExecutable(Path.of("/usr/bin/ping"));
@@ -79,7 +77,7 @@ public final class TcgMigrationBenchmark {
         List<double[]> legs = new ArrayList<>();
         try (SecondLibvirtd secondL0 = SecondLibvirtd.start(storage != MigrationRoute.Storage.COPY);
                 Lifecycle lifecycle = Lifecycle.open(dir.resolve("run"))) {
-            ProvisionedTopology guests = new Provisioner(SLOW_NESTED).provision(
+            ProvisionedTopology guests = new Provisioner(TestTopology.SLOW_NESTED).provision(
                     new TopologyReader().read(lab.yaml(name, dir), "lab.yaml"), lifecycle, MigrationL1Test.PRINT);
             MigrationBenchmark benchmark = new MigrationBenchmark(LiveMigration.withLibvirt(),
                     guest -> SshHost.connect(guests.sshTarget(guest)), MigrationL1Test.PRINT);

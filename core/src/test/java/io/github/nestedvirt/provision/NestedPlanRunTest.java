@@ -225,7 +225,7 @@ class NestedPlanRunTest {
         for (Measurement net : List.of(toL1, toL0)) {
             assertThat(net.unit()).isEqualTo("Mbit/s");
             assertThat(net.variant()).containsEntry("tool", "iperf3").containsEntry("test", "stream");
-            // TCG in TCG on a busy machine moves well under 1 Mbit/s at times: positive, and no unit slip (< 100 Gbit/s)
+            // an L2 on a busy machine can move very little: positive, and no unit slip (< 100 Gbit/s)
             assertThat(Arrays.stream(net.values()).boxed().toList()).hasSize(2)
                     .allSatisfy(v -> assertThat(v).isPositive().isLessThan(100_000.0));
         }

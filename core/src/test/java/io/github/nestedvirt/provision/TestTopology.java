@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,6 +21,10 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class TestTopology {
 
+    /** Timeouts for topologies with an L2 on this slow, shared machine: L1 ready, SSH login, L2 ready. */
+    public static final Provisioner.Settings SLOW_NESTED = Provisioner.Settings.defaults()
+            .withTimeouts(Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(5));
+
     private TestTopology() {
     }
 
@@ -27,13 +32,13 @@ public final class TestTopology {
      * A guest name no other test run uses: the JVM's pid (so that leftovers of a crashed run are
      * recognised, see {@link L1EndToEndTest#removeLeftoversOfCrashedRuns}) and a random part.
      */
-    static String uniqueName() {
+    public static String uniqueName() {
         return L1EndToEndTest.PREFIX + ProcessHandle.current().pid() + "-"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     }
 
     /** A fresh temporary directory that qemu (libvirt's qemu user) can create the guests' serial logs in. */
-    static Path guestDirectory(String prefix) throws IOException {
+    public static Path guestDirectory(String prefix) throws IOException {
         Path dir = Files.createTempDirectory(prefix);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         return dir;
@@ -105,23 +110,35 @@ public final class TestTopology {
      */
     public static String nestedYaml(String l1, String l2, TestHypervisorImage image, String l2Cmdline, Path dir,
             boolean l2UnderKvm, String l1Memory) {
+        return nestedYaml(l1, List.of(l2), image, l2Cmdline, dir, l2UnderKvm, l1Memory);
+    }
+
+    /** As above, with several L2s in the one L1. */
+    public static String nestedYaml(String l1, List<String> l2s, TestHypervisorImage image, String l2Cmdline, Path dir,
+            boolean l2UnderKvm, String l1Memory) {
         TestGuestImage guest = image.guestImage();
-        return hypervisorYaml(l1, image, l1Memory, dir) + """
+        StringBuilder yaml = new StringBuilder(hypervisorYaml(l1, image, l1Memory, dir)).append("""
                     l2:
-                      - name: %1$s
-                        vcpus: 1
-                        memory: 256M
-                """.formatted(l2) + (l2UnderKvm ? """
-                        domainType: kvm
-                """ : """
-                        domainType: qemu
-                        allowTcg: true
-                """) + """
-                        disk: {format: qcow2, size: 64M, pool: default}
-                        keyInjection: image
-                        boot: {kernel: %2$s, initrd: %3$s, cmdline: "quiet no_timer_check %4$s"}
-                        ssh: {identity: %5$s, knownHosts: %6$s, acceptNewHostKey: true}
-                """.formatted(l2, image.kernel(), guest.initrd(), l2Cmdline, guest.clientKey(), dir.resolve("known_hosts"));
+                """);
+        for (String l2 : l2s) {
+            yaml.append("""
+                          - name: %1$s
+                            vcpus: 1
+                            memory: 256M
+                    """.formatted(l2)).append(l2UnderKvm ? """
+                            domainType: kvm
+                    """ : """
+                            domainType: qemu
+                            allowTcg: true
+                    """).append("""
+                            disk: {format: qcow2, size: 64M, pool: default}
+                            keyInjection: image
+                            boot: {kernel: %1$s, initrd: %2$s, cmdline: "quiet no_timer_check %3$s"}
+                            ssh: {identity: %4$s, knownHosts: %5$s, acceptNewHostKey: true}
+                    """.formatted(image.kernel(), guest.initrd(), l2Cmdline, guest.clientKey(),
+                    dir.resolve("known_hosts")));
+        }
+        return yaml.toString();
     }
 
     /** One L1 of {@link TestHypervisorImage} alone, as in {@link #nestedYaml}. */

@@ -36,8 +36,6 @@ class TogetherL1Test {
         List<String> names = List.of(prefix + "-1", prefix + "-2");
         Path dir = TestTopology.guestDirectory("nvmx-test-together-");
         try (LibvirtSession session = LibvirtSession.open(L1EndToEndTest.URI)) {
-            // two guests booting at once on a busy machine: under TCG the kernel's check of the IO-APIC timer
-            // can fail ("IO-APIC + timer doesn't work!", a panic); the check means nothing in a virtual machine
             Files.writeString(dir.resolve("topology.yaml"),
                     TestTopology.yaml(names, TestGuestImage.get(), "", dir));
             Path plan = dir.resolve("together.yaml");
