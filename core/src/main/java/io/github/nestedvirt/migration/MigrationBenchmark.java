@@ -51,7 +51,7 @@ public final class MigrationBenchmark {
      * @param roundTrips there and back this many times; 0 migrates once, one way
      */
     public record Parameters(String destinationUri, MigrationRoute.Storage storage, String migrateUri,
-            int roundTrips) {
+            int roundTrips, boolean force) {
 
         public Parameters {
             if (destinationUri == null || destinationUri.isBlank()) {
@@ -80,9 +80,12 @@ public final class MigrationBenchmark {
                         + "e.g. tcp://10.0.0.2. Default: the destination's host name.") String migrateUri,
                 @JsonProperty("roundTrips") @JsonPropertyDescription("Go there and back this many times (every "
                         + "leg is recorded; the guest ends where it started). Default: 0, one way.")
-                        Integer roundTrips) {
+                        Integer roundTrips,
+                @JsonProperty("force") @JsonPropertyDescription("Try even when what both L0s' libvirt tells (QEMU "
+                        + "and libvirt versions, kernel, host CPU features) says the migration cannot work. "
+                        + "Default: false, such a step is not supported and moves nothing.") Boolean force) {
             return new Parameters(destinationUri, storage == null ? MigrationRoute.Storage.SHARED : storage,
-                    migrateUri, roundTrips == null ? 0 : roundTrips);
+                    migrateUri, roundTrips == null ? 0 : roundTrips, force != null && force);
         }
 
         /** The route of a guest of a run, from where its record last saw it. */

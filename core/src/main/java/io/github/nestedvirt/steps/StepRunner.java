@@ -17,6 +17,7 @@ import io.github.nestedvirt.lifecycle.Lifecycle;
 import io.github.nestedvirt.lifecycle.Teardown;
 import io.github.nestedvirt.lifecycle.TeardownReport;
 import io.github.nestedvirt.lifecycle.TopologyRecord;
+import io.github.nestedvirt.migration.L0Facts;
 import io.github.nestedvirt.migration.LiveMigration;
 import io.github.nestedvirt.migration.MigrationBenchmark;
 import io.github.nestedvirt.migration.MigrationRefusedException;
@@ -220,6 +221,20 @@ public final class StepRunner {
         String guest = migrated(step.target(), guests);
         TopologyRecord record = TopologyRecord.read(topology);
         MigrationRoute route = parameters.route(record, guest);
+        if (!parameters.force()) {
+            List<String> reasons;
+            try {
+                reasons = L0Facts.reasonsAgainst(route);
+            } catch (LibvirtFailedException e) {
+                log.info("Cannot ask the L0s' libvirt before migrating: " + e.getMessage());
+                return StepOutcome.BENCHMARK_FAILED;
+            }
+            if (!reasons.isEmpty()) {
+                log.info("Not supported between these L0s, nothing was migrated (force: true tries anyway):");
+                reasons.forEach(reason -> log.info("  " + reason));
+                return StepOutcome.NOT_SUPPORTED;
+            }
+        }
         Instant start = Instant.now();
         List<Measurement> measurements;
         try {

@@ -166,7 +166,7 @@ class StepCatalogTest {
     @Test
     void aMigrationNeedsItsTopologyAndDestinationAndMovesAGuestNotALevel() {
         assertThat(StepCatalog.parameters("nestedMigrate")).extracting(StepParameter::name).containsExactly(
-                "destinationUri", "storage", "migrateUri", "roundTrips", "topology", "guest", "resultsId");
+                "destinationUri", "storage", "migrateUri", "roundTrips", "force", "topology", "guest", "resultsId");
         assertThat(StepCatalog.parameters("nestedMigrate")).filteredOn(StepParameter::required)
                 .extracting(StepParameter::name).containsExactly("destinationUri", "topology");
         assertThat(StepCatalog.parameters("nestedMigrate")).filteredOn(p -> p.name().equals("storage"))
@@ -176,7 +176,7 @@ class StepCatalogTest {
                 "destinationUri", "qemu+ssh://root@l0b/system", "storage", "COPY", "roundTrips", 2));
 
         assertThat(bound.parameters()).isEqualTo(new MigrationBenchmark.Parameters("qemu+ssh://root@l0b/system",
-                MigrationRoute.Storage.COPY, null, 2));
+                MigrationRoute.Storage.COPY, null, 2, false));
         assertThatThrownBy(() -> StepCatalog.bind("nestedMigrate", Map.of("topology", "/runs/t",
                 "destinationUri", "qemu+ssh://root@l0b/system", "roundTrips", -1)))
                 .hasMessage("nestedMigrate: roundTrips: -1 is negative; give 0 (one way) or more");
