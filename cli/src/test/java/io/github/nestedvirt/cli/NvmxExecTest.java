@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,7 +113,7 @@ class NvmxExecTest {
         assertThat(call.exitCode()).isEqualTo(ExitCode.BAD_INPUT);
         assertThat(Files.readString(dir.exitFile()).trim()).isEqualTo("2");
         assertThat(Files.readString(dir.logFile()))
-                .contains("nvmx: nestedGuestfish: runz: unknown parameter; valid parameters: backend, ");
+                .contains("nvmx: nestedGuestfish: runz: unknown parameter; valid parameters: appliance, backend, ");
         assertThat(dir.path().resolve("secrets")).doesNotExist();
         assertThat(dir.resultFile()).doesNotExist();
     }
@@ -146,6 +147,8 @@ class NvmxExecTest {
         assertThat(attach.exitCode()).as(attach.err()).isEqualTo(ExitCode.OK);
         assertThat(attach.out()).contains("nvmx: nestedIoBench in " + dir.path()).endsWith("nvmx: exit code 0\n");
         assertThat(dir.state().status()).isEqualTo(EngineState.Status.EXITED);
+        // the engine records its exit just before its JVM ends: give the process a moment to go
+        ProcessHandle.of(pid).ifPresent(engine -> engine.onExit().orTimeout(30, TimeUnit.SECONDS).join());
         assertThat(ProcessHandle.of(pid)).isEmpty();
         long length = Files.size(dir.logFile());
         NvmxCall fromOffset = NvmxCall.of("attach", dir.path().toString(), "--from", String.valueOf(length - 17));
