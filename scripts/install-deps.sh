@@ -2,8 +2,9 @@
 # Installs what nested-virt needs on a Debian or Ubuntu machine: the tools the benchmarks run
 # (guestfish, qemu, iperf3, a kernel source tarball and its build tools) and what the tests use
 # (OpenSSH server for real SSH tests, Chromium for the report test, libvirt, qemu-guest-agent for
-# the test guest's agent, debootstrap for the root an L1's package install is tested in) and
-# genisoimage for the cloud-init seed images of guests.
+# the test guest's agent, debootstrap for the root an L1's package install is tested in,
+# squashfs-tools and fdisk for the golden image of the L1 that migrates) and genisoimage for the
+# cloud-init seed images of guests.
 # Run as root. Without root it says exactly what is missing and stops.
 set -euo pipefail
 
@@ -11,7 +12,7 @@ packages=(
   openjdk-17-jdk-headless maven
   libguestfs-tools qemu-system-x86 qemu-utils
   libvirt-daemon-system libvirt-daemon-config-network libvirt-clients libvirt0 libxml2-utils dnsmasq-base
-  genisoimage qemu-guest-agent debootstrap
+  genisoimage qemu-guest-agent debootstrap squashfs-tools fdisk
   openssh-server openssh-client iproute2 procps
   iperf3 busybox-static dropbear-bin cpio gzip
   linux-source-6.1 bc flex bison libelf-dev libssl-dev build-essential xz-utils
