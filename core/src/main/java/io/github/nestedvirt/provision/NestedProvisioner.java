@@ -38,8 +38,9 @@ import org.libvirt.Network;
  *
  * <p>Every L2 resource is recorded before it is created, marked as living inside its L1, under
  * the {@code qemu+ssh} URI of the L1's libvirt; the lifecycle reaches it through the same relay
- * for teardown, before the L1 itself goes. L2s of one L1 come up one after the other: under TCG
- * they share the L1's few CPUs anyway.
+ * for teardown, before the L1 itself goes. The L2s of one L1 come up in parallel, at most
+ * {@link Provisioner.Settings#parallelism} at a time, over the L1's one SSH session and libvirt
+ * connection (both take concurrent calls).
  */
 final class NestedProvisioner {
 
@@ -82,11 +83,9 @@ final class NestedProvisioner {
             try (LibvirtSession session = relay.session()) {
                 refuseExisting(at, l1Spec, session, where);
                 ensureNetworks(at, l1Spec, session, where, lifecycle, progress);
-                List<ProvisionedGuest> guests = new ArrayList<>();
-                for (GuestSpec l2 : l1Spec.l2()) {
-                    guests.add(provisionOne(l2, l1Spec.name(), l1, l1Target, session, where, lifecycle, owner, progress));
-                }
-                return guests;
+                // in parallel, bounded as the L1s are: each waits for its lease and SSH most of the time
+                return Provisioner.inParallel(l1Spec.l2(), settings.parallelism(), l2 -> List.of(
+                        provisionOne(l2, l1Spec.name(), l1, l1Target, session, where, lifecycle, owner, progress)));
             }
         } finally {
             if (!handedToLifecycle) {

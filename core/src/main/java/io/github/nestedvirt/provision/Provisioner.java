@@ -365,20 +365,28 @@ public final class Provisioner {
         });
     }
 
-    /** One L1's provisioning, run on a worker thread: the L1, then its L2s. */
+    /** One guest's provisioning, run on a worker thread: an L1 and then its L2s, or one L2. */
     @FunctionalInterface
-    private interface GuestWork {
+    interface GuestWork {
         List<ProvisionedGuest> run(GuestSpec guest) throws Exception;
     }
 
+    private List<ProvisionedGuest> inParallel(List<GuestSpec> guests, GuestWork work)
+            throws HostException, IOException, InterruptedException {
+        return inParallel(guests, settings.parallelism(), work);
+    }
+
     /**
-     * Runs {@code work} for every guest on at most {@link Settings#parallelism} threads; returns the
+     * Runs {@code work} for every guest on at most {@code parallelism} threads; returns the
      * results in the guests' order (each L1 followed by its L2s). The first failure interrupts the others, waits for them to
      * stop (so nothing is created behind the caller's teardown) and is thrown.
      */
-    private List<ProvisionedGuest> inParallel(List<GuestSpec> guests, GuestWork work)
+    static List<ProvisionedGuest> inParallel(List<GuestSpec> guests, int parallelism, GuestWork work)
             throws HostException, IOException, InterruptedException {
-        int threads = Math.min(guests.size(), settings.parallelism());
+        if (guests.isEmpty()) {
+            return List.of();
+        }
+        int threads = Math.min(guests.size(), parallelism);
         AtomicInteger counter = new AtomicInteger();
         ExecutorService executor = Executors.newFixedThreadPool(threads, task -> {
             Thread thread = new Thread(task, "nvmx-provision-" + counter.incrementAndGet());

@@ -4,6 +4,7 @@ import static io.github.nestedvirt.provision.L1EndToEndTest.PRINT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.nestedvirt.bench.IoScan;
+import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.lifecycle.Resource;
 import io.github.nestedvirt.lifecycle.TopologyRecord;
 import io.github.nestedvirt.plan.PlanReader;
@@ -14,15 +15,17 @@ import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.Sample;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Seed item 6 with nested guests: one TCG L1 of {@link TestHypervisorImage} runs three L2s under its
- * KVM (kvm_amd on its emulated CPU); the plan hashes files in all three at the same moment
+ * KVM (kvm_amd on its emulated CPU), provisioned in parallel; the plan hashes files in all three at the same moment
  * ({@code together}) and then watches all of them for stability, and the run tears everything down.
  * Needs root and a running libvirtd ({@code scripts/start-libvirt.sh}).
  */
@@ -55,14 +58,29 @@ class ManyL2sTest {
                       - {type: stability, hosts: [l1, l2a, l2b, l2c], seconds: 40, intervalSeconds: 10, probeTimeoutSeconds: 10}
                     """.formatted(l1, l2s.get(0), l2s.get(1), l2s.get(2)));
 
+            List<String> steps = new CopyOnWriteArrayList<>();
+            Progress recorded = new Progress() {
+                @Override
+                public void run(String task, int index, int planned, int cap, Duration elapsed) {
+                }
+
+                @Override
+                public void info(String message) {
+                    steps.add(message);
+                    PRINT.info(message);
+                }
+            };
             long start = System.nanoTime();
-            RunOutcome outcome = new PlanRunner(dir.resolve("results"), PRINT).run(new PlanReader().read(plan));
+            RunOutcome outcome = new PlanRunner(dir.resolve("results"), recorded).run(new PlanReader().read(plan));
             System.out.printf("nvmx run many-l2 (1 L1, %d KVM L2s): %.1f s%n", L2S, (System.nanoTime() - start) / 1e9);
             outcome.run().measurements().forEach(m -> System.out.printf("  %s %s %s %s on %s: %s %s %s%n",
                     m.benchmark(), m.metric(), m.level(), m.variant(), m.host(),
                     m.samples().stream().map(Sample::value).toList(), m.unit(), m.attributes()));
 
             assertThat(outcome.run().failures()).isEmpty();
+            // the L2s came up in parallel: the last one started before the first one was ready
+            assertThat(indexOf(steps, l2s.get(L2S - 1) + ": started in ")).as(String.join("\n", steps))
+                    .isLessThan(indexOf(steps, l2s.get(0) + ": ready after "));
             List<Measurement> seconds = outcome.run().measurements().stream()
                     .filter(m -> m.benchmark().equals(IoScan.BENCHMARK) && m.metric().equals("seconds")).toList();
             assertThat(seconds).extracting(m -> m.variant().get("guest")).containsExactly("l2a", "l2b", "l2c");
@@ -91,5 +109,14 @@ class ManyL2sTest {
         } finally {
             TestGuestImage.deleteTree(dir);
         }
+    }
+
+    private static int indexOf(List<String> steps, String start) {
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).startsWith(start)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no step starts with '" + start + "' in:\n" + String.join("\n", steps));
     }
 }
