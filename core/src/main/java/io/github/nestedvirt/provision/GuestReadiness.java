@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.locks.Lock;
 import org.libvirt.Error;
 
 /**
@@ -93,10 +94,16 @@ public final class GuestReadiness {
     /**
      * Logs in over SSH and runs {@code true}; returns the connected host, which the caller closes.
      * Host keys are checked as the target says: a wrong key fails at once instead of being retried.
+     *
+     * @param firstLogin the turn each login attempt takes (logins that record a new host key into one
+     *     known_hosts file must not overlap)
      */
-    public SshHost sshAnswers(SshTarget target, Duration timeout) throws HostException, InterruptedException {
+    public SshHost sshAnswers(SshTarget target, Duration timeout, Lock firstLogin)
+            throws HostException, InterruptedException {
         return until("SSH login as " + target.displayName(), timeout, reason -> {
             SshHost host;
+            // only the login itself reads and may rewrite known_hosts: the waits in between hold no turn
+            firstLogin.lockInterruptibly();
             try {
                 host = SshHost.connect(target);
             } catch (HostException e) {
@@ -106,6 +113,8 @@ public final class GuestReadiness {
                 }
                 reason.append(e.getMessage());
                 return Optional.empty();
+            } finally {
+                firstLogin.unlock();
             }
             try {
                 CommandResult result = host.run("true", pollInterval.multipliedBy(10).plusSeconds(10));

@@ -281,14 +281,11 @@ final class NestedProvisioner {
             String address = readiness.leaseAddress(domain, settings.leaseTimeout().multipliedBy(2)).getHostAddress();
             progress.info(name + ": address " + address + " in " + l1Name + ", waiting for SSH through it");
             ProvisionedGuest reached = Provisioner.guestAt(l2, address, 0, l1Name);
-            ReentrantLock knownHosts = knownHostsLock.apply(reached);
-            knownHosts.lockInterruptibly();
-            try (SshHost ssh = readiness.sshAnswers(reached.directTarget().withVia(l1Target), settings.sshTimeout())) {
+            try (SshHost ssh = readiness.sshAnswers(reached.directTarget().withVia(l1Target), settings.sshTimeout(),
+                    knownHostsLock.apply(reached))) {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 progress.info(String.format("%s: ready after %.1f s, ssh %s", name, seconds, ssh.name()));
                 return Provisioner.guestAt(l2, address, seconds, l1Name);
-            } finally {
-                knownHosts.unlock();
             }
         }
     }

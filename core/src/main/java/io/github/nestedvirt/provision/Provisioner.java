@@ -205,7 +205,7 @@ public final class Provisioner {
         }
         refuseExisting(topology, l0);
         OwnerTag owner = OwnerTag.forThisProcess(lifecycle.record().run(), settings.lifetime());
-        List<ProvisionedGuest> guests = inParallel(topology.l1(), guest -> {
+        List<ProvisionedGuest> guests = inParallel(topology.l1(), settings.parallelism(), guest -> {
             ProvisionedGuest l1 = provisionOne(guest, l0, lifecycle, owner, progress);
             List<ProvisionedGuest> all = new ArrayList<>(List.of(l1));
             beforeL2s.l1Ready(l1, l1Target(l1, l0));
@@ -306,14 +306,10 @@ public final class Provisioner {
                     sshTimeout = sshTimeout.plus(settings.portTimeout());
                 }
                 ProvisionedGuest reached = guestAt(guest, address, 0, null);
-                ReentrantLock knownHosts = knownHostsLock(reached);
-                knownHosts.lockInterruptibly();
-                try (SshHost ssh = readiness.sshAnswers(l1Target(reached, l0), sshTimeout)) {
+                try (SshHost ssh = readiness.sshAnswers(l1Target(reached, l0), sshTimeout, knownHostsLock(reached))) {
                     double seconds = (System.nanoTime() - start) / 1e9;
                     progress.info(String.format("%s: ready after %.1f s, ssh %s", name, seconds, ssh.name()));
                     return guestAt(guest, address, seconds, null);
-                } finally {
-                    knownHosts.unlock();
                 }
             }
         }
@@ -369,11 +365,6 @@ public final class Provisioner {
     @FunctionalInterface
     interface GuestWork {
         List<ProvisionedGuest> run(GuestSpec guest) throws Exception;
-    }
-
-    private List<ProvisionedGuest> inParallel(List<GuestSpec> guests, GuestWork work)
-            throws HostException, IOException, InterruptedException {
-        return inParallel(guests, settings.parallelism(), work);
     }
 
     /**
