@@ -9,6 +9,7 @@ import io.github.nestedvirt.host.CommandResult;
 import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.host.Shell;
+import io.github.nestedvirt.host.Tails;
 import io.github.nestedvirt.kut.KutJUnitXml;
 import io.github.nestedvirt.kut.KutOutput;
 import io.github.nestedvirt.kut.KutResult;

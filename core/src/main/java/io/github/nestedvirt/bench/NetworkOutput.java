@@ -2,6 +2,7 @@ package io.github.nestedvirt.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.nestedvirt.host.Tails;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

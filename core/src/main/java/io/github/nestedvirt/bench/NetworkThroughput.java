@@ -7,6 +7,7 @@ import io.github.nestedvirt.host.CommandResult;
 import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.host.Shell;
+import io.github.nestedvirt.host.Tails;
 import io.github.nestedvirt.result.Better;
 import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.result.Measurement;

@@ -49,7 +49,7 @@ public final class LocalHost implements Host {
                     || !out.awaitEnd(deadline - System.nanoTime())
                     || !err.awaitEnd(deadline - System.nanoTime())) {
                 endTree(process);
-                throw new CommandTimeoutException(name(), command, timeout);
+                throw new CommandTimeoutException(name(), command, timeout, out.text() + "\n" + err.text());
             }
         } catch (InterruptedException e) {
             endTree(process);

@@ -84,7 +84,7 @@ final class OutputDrain {
         return !thread.isAlive();
     }
 
-    /** Everything read, decoded as UTF-8; call after {@link #awaitEnd} returned true. */
+    /** Everything read so far, decoded as UTF-8: all of it once {@link #awaitEnd} returned true. */
     String text() {
         return all.toString(StandardCharsets.UTF_8);
     }

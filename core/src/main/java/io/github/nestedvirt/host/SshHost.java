@@ -100,7 +100,8 @@ public final class SshHost implements Host {
                         && awaitClosed(channel, deadline);
                 if (!finished) {
                     endProcessGroup(processGroup);
-                    throw new CommandTimeoutException(name(), command, timeout);
+                    throw new CommandTimeoutException(name(), command, timeout,
+                            out.text() + "\n" + stripMarker(err.text(), marker));
                 }
             } catch (InterruptedException e) {
                 endProcessGroup(processGroup);

@@ -56,6 +56,17 @@ class LocalHostTest {
     }
 
     @Test
+    void timeoutMessageEndsWithWhereTheOutputStopped() {
+        // 30 lines, then silence: a hung tool is diagnosed from its last words, on either stream
+        String command = "for i in $(seq 1 30); do echo line $i; done; echo stuck here >&2; " + uniqueSleep();
+        assertThatThrownBy(() -> local.run(command, Duration.ofMillis(1500)))
+                .isInstanceOf(CommandTimeoutException.class)
+                .hasMessageContaining("its last output:\n")
+                .hasMessageContaining("line 30").hasMessageContaining("stuck here")
+                .hasMessageNotContaining("line 10\n");
+    }
+
+    @Test
     void interruptEndsTheCommandAndThrowsInterruptedException() throws Exception {
         String sleeper = uniqueSleep();
         AtomicReference<Throwable> outcome = new AtomicReference<>();

@@ -115,8 +115,11 @@ class SshHostTest {
     void timeoutEndsTheRemoteProcess() throws Exception {
         String sleeper = uniqueSleep();
         try (SshHost l2 = SshHost.connect(bed.l2Via(bed.l1()))) {
-            assertThatThrownBy(() -> l2.run(sleeper + "; echo never", Duration.ofSeconds(1)))
-                    .isInstanceOf(CommandTimeoutException.class).hasMessageContaining(bed.l2Address());
+            assertThatThrownBy(() -> l2.run("echo booting; echo waiting for the appliance >&2; " + sleeper
+                    + "; echo never", Duration.ofSeconds(1)))
+                    .isInstanceOf(CommandTimeoutException.class).hasMessageContaining(bed.l2Address())
+                    .hasMessageContaining("its last output:\nbooting\nwaiting for the appliance")
+                    .hasMessageNotContaining("nvmx-pgid-");
             assertThat(processesLike(bed.l2Namespace(), sleeper)).isEmpty();
             assertThat(l2.run("echo still usable", TIMEOUT).stdout()).isEqualTo("still usable\n");
         }
