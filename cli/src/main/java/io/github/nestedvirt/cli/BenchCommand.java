@@ -89,6 +89,14 @@ final class BenchCommand {
                 + "does not build its own.")
         String appliance;
 
+        @Option(names = "--timeout", paramLabel = "SECONDS",
+                description = "How long one launch may take before it is ended as hung. Default: 600.")
+        Integer timeout;
+
+        @Option(names = "--retries-on-hang", paramLabel = "N", description = "Hung launches made again before the "
+                + "benchmark fails; each is counted in the result (hungLaunches). Default: 0.")
+        Integer retriesOnHang;
+
         @Override
         String type() {
             return "guestfish";
@@ -100,6 +108,8 @@ final class BenchCommand {
             putIfSet(entry, "backend", backend);
             putIfSet(entry, "backendSettings", backendSettings);
             putIfSet(entry, "appliance", appliance);
+            putIfSet(entry, "timeoutSeconds", timeout);
+            putIfSet(entry, "retriesOnHang", retriesOnHang);
             return entry;
         }
     }

@@ -113,6 +113,17 @@ class NvmxTest {
     }
 
     @Test
+    void guestfishHangOptionsAreCheckedBeforeAnythingRuns() {
+        assertThat(nvmx("bench", "guestfish", "--retries-on-hang", "-1", "--results",
+                temp.resolve("results").toString())).isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err).contains("retriesOnHang: must be 0 or more, got -1");
+        assertThat(nvmx("bench", "guestfish", "--timeout", "0", "--results", temp.resolve("results").toString()))
+                .isEqualTo(ExitCode.BAD_INPUT);
+        assertThat(err).contains("timeoutSeconds: must be a positive number of seconds, got 0");
+        assertThat(temp.resolve("results")).doesNotExist();
+    }
+
+    @Test
     void unknownOptionIsBadInput() {
         assertThat(nvmx("run", "--no-such-option", "plan.yaml")).isEqualTo(ExitCode.BAD_INPUT);
         assertThat(err).contains("--no-such-option").contains("nvmx run --help");

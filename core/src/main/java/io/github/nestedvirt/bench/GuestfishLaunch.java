@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.github.nestedvirt.host.CommandResult;
+import io.github.nestedvirt.host.CommandTimeoutException;
 import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.host.Shell;
@@ -28,10 +29,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * first warm-up run (or, without warm-ups, an extra run before the measured ones) is made with
  * {@code -v} to record whether the appliance ran under KVM or TCG as the attribute
  * {@code accelerator}.
+ *
+ * <p>A launch that outlives its timeout (the appliance never answered) is ended and, when the
+ * parameters allow, made again: such hangs are not samples, but they are counted in the attribute
+ * {@code hungLaunches}, and the last one's output is kept in {@code lastHang}, so a hang is flagged
+ * in the result instead of costing the launches already made.
  */
 public final class GuestfishLaunch {
 
     public static final String BENCHMARK = "guestfish-launch";
+    /** Attribute: how many launches hung and were ended (not samples). */
+    public static final String HUNG_LAUNCHES = "hungLaunches";
+    /** Attribute, only after a hang: which launch hung last, and the end of its output. */
+    public static final String LAST_HANG = "lastHang";
 
     private final Parameters parameters;
     private final StartLine startLine;
@@ -47,9 +57,10 @@ public final class GuestfishLaunch {
      *     builds there. On a slow host (an L1 under TCG) building one takes minutes and a tmpfs
      *     {@code /var/tmp} would hold its 700 MB in memory.
      * @param runTimeout how long one launch may take before it is ended
+     * @param retriesOnHang how many hung launches are made again before the measurement fails
      */
     public record Parameters(int warmups, int runs, int maxRuns, String backend, String backendSettings,
-            String appliance, Duration runTimeout) {
+            String appliance, Duration runTimeout, int retriesOnHang) {
 
         public Parameters {
             if (warmups < 0) {
@@ -68,13 +79,17 @@ public final class GuestfishLaunch {
                         + appliance + "'");
             }
             if (runTimeout == null || runTimeout.isNegative() || runTimeout.isZero()) {
-                throw new IllegalArgumentException("runTimeout: must be a positive duration, got " + runTimeout);
+                throw new IllegalArgumentException("timeoutSeconds: must be a positive number of seconds, got "
+                        + (runTimeout == null ? null : runTimeout.toSeconds()));
+            }
+            if (retriesOnHang < 0) {
+                throw new IllegalArgumentException("retriesOnHang: must be 0 or more, got " + retriesOnHang);
             }
         }
 
         /** The seed plan: 10 launches after 1 warm-up, libguestfs defaults, 10 minutes per launch. */
         public static Parameters defaults() {
-            return fromPlan(null, null, null, null, null, null, null);
+            return fromPlan(null, null, null, null, null, null, null, null);
         }
 
         /** The keys of a plan entry (and of a Pipeline step); every key is optional. */
@@ -98,10 +113,14 @@ public final class GuestfishLaunch {
                         + " Default: unset (supermin builds and caches one).")
                 @JsonProperty("appliance") String appliance,
                 @JsonPropertyDescription("How long one launch may take. Default: 600.")
-                @JsonProperty("timeoutSeconds") Integer timeoutSeconds) {
+                @JsonProperty("timeoutSeconds") Integer timeoutSeconds,
+                @JsonPropertyDescription("Launches that hang (outlive timeoutSeconds) made again before the"
+                        + " measurement fails; each is counted in the attribute hungLaunches. Default: 0.")
+                @JsonProperty("retriesOnHang") Integer retriesOnHang) {
             int min = runs == null ? 10 : runs;
             return new Parameters(warmups == null ? 1 : warmups, min, maxRuns == null ? 2 * min : maxRuns, backend,
-                    backendSettings, appliance, Duration.ofSeconds(timeoutSeconds == null ? 600 : timeoutSeconds));
+                    backendSettings, appliance, Duration.ofSeconds(timeoutSeconds == null ? 600 : timeoutSeconds),
+                    retriesOnHang == null ? 0 : retriesOnHang);
         }
 
         public RunCountPolicy policy() {
@@ -122,14 +141,15 @@ public final class GuestfishLaunch {
     /** Launches the appliance repeatedly on {@code host}; one measurement, metric {@code seconds}. */
     public Measurement measure(Host host, Level level, Progress progress) throws HostException, InterruptedException {
         AtomicReference<String> accelerator = new AtomicReference<>();
+        Hangs hangs = new Hangs();
         if (parameters.warmups() == 0) {
             progress.info("guestfish: one verbose launch to find the accelerator");
-            accelerator.set(GuestfishAccelerator.parse(launch(host, true, 0).log()));
+            accelerator.set(GuestfishAccelerator.parse(launch(host, true, 0, hangs, progress).log()));
         }
         List<Sample> samples = Benchmarks.repeat(host, BENCHMARK, parameters.warmups(), parameters.policy(),
                 startLine, progress, index -> {
                     boolean verbose = index == 1 && accelerator.get() == null;
-                    Launch launch = launch(host, verbose, index);
+                    Launch launch = launch(host, verbose, index, hangs, progress);
                     if (verbose) {
                         accelerator.set(GuestfishAccelerator.parse(launch.log()));
                     }
@@ -145,8 +165,13 @@ public final class GuestfishLaunch {
         if (parameters.appliance() != null) {
             variant.put("appliance", parameters.appliance());
         }
-        Map<String, String> attributes = Map.of(GuestfishAccelerator.ATTRIBUTE, accelerator.get(),
-                "warmups", Integer.toString(parameters.warmups()));
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put(GuestfishAccelerator.ATTRIBUTE, accelerator.get());
+        attributes.put("warmups", Integer.toString(parameters.warmups()));
+        attributes.put(HUNG_LAUNCHES, Integer.toString(hangs.count));
+        if (hangs.last != null) {
+            attributes.put(LAST_HANG, hangs.last);
+        }
         return new Measurement(BENCHMARK, "seconds", level, host.name(), variant, "s", Better.LOWER, samples,
                 attributes);
     }
@@ -155,7 +180,36 @@ public final class GuestfishLaunch {
     private record Launch(double seconds, String log) {
     }
 
-    private Launch launch(Host host, boolean verbose, int index) throws HostException, InterruptedException {
+    /** The hung launches of one measurement. */
+    private static final class Hangs {
+        int count;
+        String last;
+    }
+
+    /** {@link #launchOnce}, made again after a hang while {@code retriesOnHang} allows. */
+    private Launch launch(Host host, boolean verbose, int index, Hangs hangs, Progress progress)
+            throws HostException, InterruptedException {
+        while (true) {
+            try {
+                return launchOnce(host, verbose, index);
+            } catch (CommandTimeoutException e) {
+                hangs.count++;
+                hangs.last = "launch " + index + " ended after " + parameters.runTimeout().toSeconds()
+                        + " s; its last output:\n" + e.lastOutput();
+                if (hangs.count > parameters.retriesOnHang()) {
+                    throw new BenchmarkFailedException(host.name(), "guestfish launch " + index + " hung: no answer"
+                            + " from the appliance within " + parameters.runTimeout().toSeconds() + " s (timeoutSeconds),"
+                            + " hung launches " + hangs.count + ", retriesOnHang " + parameters.retriesOnHang()
+                            + "; its last output:\n" + e.lastOutput(), e);
+                }
+                progress.info("guestfish: launch " + index + " hung for " + parameters.runTimeout().toSeconds()
+                        + " s and was ended; making it again (hang " + hangs.count + ", at most "
+                        + parameters.retriesOnHang() + " retried)");
+            }
+        }
+    }
+
+    private Launch launchOnce(Host host, boolean verbose, int index) throws HostException, InterruptedException {
         List<String> words = new ArrayList<>(List.of("env"));
         if (parameters.backend() != null) {
             words.add("LIBGUESTFS_BACKEND=" + parameters.backend());

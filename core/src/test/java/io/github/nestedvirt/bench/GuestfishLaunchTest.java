@@ -20,16 +20,18 @@ class GuestfishLaunchTest {
 
     @Test
     void parametersNameTheBadField() {
-        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(1, 0, 10, null, null, null, Duration.ofMinutes(1)))
+        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(1, 0, 10, null, null, null, Duration.ofMinutes(1), 0))
                 .hasMessageStartingWith("runs: must be at least 1");
-        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(-1, 1, 1, null, null, null, Duration.ofMinutes(1)))
+        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(-1, 1, 1, null, null, null, Duration.ofMinutes(1), 0))
                 .hasMessageStartingWith("warmups:");
-        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(1, 1, 1, " ", null, null, Duration.ofMinutes(1)))
+        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(1, 1, 1, " ", null, null, Duration.ofMinutes(1), 0))
                 .hasMessageStartingWith("backend:");
-        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(1, 1, 1, null, null, "appliance", Duration.ofMinutes(1)))
+        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(1, 1, 1, null, null, "appliance", Duration.ofMinutes(1), 0))
                 .hasMessage("appliance: must be an absolute directory on the measured host, got 'appliance'");
-        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(1, 1, 1, null, null, null, Duration.ZERO))
-                .hasMessageStartingWith("runTimeout:");
+        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(1, 1, 1, null, null, null, Duration.ZERO, 0))
+                .hasMessage("timeoutSeconds: must be a positive number of seconds, got 0");
+        assertThatThrownBy(() -> new GuestfishLaunch.Parameters(1, 1, 1, null, null, null, Duration.ofMinutes(1), -1))
+                .hasMessage("retriesOnHang: must be 0 or more, got -1");
         assertThat(GuestfishLaunch.Parameters.defaults().runs()).isEqualTo(10);
         assertThat(GuestfishLaunch.Parameters.defaults().warmups()).isEqualTo(1);
     }
@@ -39,7 +41,7 @@ class GuestfishLaunchTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/guestfish")), "needs guestfish (Debian libguestfs-tools)");
         // a TMPDIR that does not exist is a real launch failure that libguestfs reports at once
         GuestfishLaunch launch = new GuestfishLaunch(
-                new GuestfishLaunch.Parameters(1, 1, 1, "direct", null, null, Duration.ofMinutes(2)));
+                new GuestfishLaunch.Parameters(1, 1, 1, "direct", null, null, Duration.ofMinutes(2), 0));
         try (TestLocalHost host = new TestLocalHost(List.of("env", "TMPDIR=/nonexistent/tmpdir"))) {
             assertThatThrownBy(() -> launch.measure(host, Level.L0, Progress.NONE))
                     .isInstanceOf(BenchmarkFailedException.class)
@@ -54,7 +56,7 @@ class GuestfishLaunchTest {
         Path missing = Files.createTempDirectory("nvmx-test-no-appliance-");
         Files.delete(missing);
         GuestfishLaunch launch = new GuestfishLaunch(new GuestfishLaunch.Parameters(0, 1, 1, "direct", "force_tcg",
-                missing.toString(), Duration.ofMinutes(2)));
+                missing.toString(), Duration.ofMinutes(2), 0));
         try (TestLocalHost host = new TestLocalHost()) {
             assertThatThrownBy(() -> launch.measure(host, Level.L0, Progress.NONE))
                     .isInstanceOf(BenchmarkFailedException.class)
@@ -68,7 +70,7 @@ class GuestfishLaunchTest {
     void launchesTheApplianceUnderForcedTcg() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/guestfish")), "needs guestfish (Debian libguestfs-tools)");
         GuestfishLaunch launch = new GuestfishLaunch(
-                new GuestfishLaunch.Parameters(1, 2, 2, "direct", "force_tcg", null, Duration.ofMinutes(10)));
+                new GuestfishLaunch.Parameters(1, 2, 2, "direct", "force_tcg", null, Duration.ofMinutes(10), 0));
 
         Measurement measurement;
         try (TestLocalHost host = new TestLocalHost()) {

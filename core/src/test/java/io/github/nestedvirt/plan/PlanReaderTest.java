@@ -199,7 +199,7 @@ class PlanReaderTest {
         assertThat(ssh.user()).isEqualTo("root");
         assertThat(ssh.acceptNewHostKey()).isFalse();
         GuestfishLaunch.Parameters guestfish = ((GuestfishSpec) plan.benchmarks().get(0)).parameters();
-        assertThat(guestfish).isEqualTo(new GuestfishLaunch.Parameters(1, 10, 20, null, null, null, Duration.ofMinutes(10)));
+        assertThat(guestfish).isEqualTo(new GuestfishLaunch.Parameters(1, 10, 20, null, null, null, Duration.ofMinutes(10), 0));
         IoScan.Parameters io = ((IoScanSpec) plan.benchmarks().get(1)).parameters();
         assertThat(io.paths()).isEqualTo(List.of("/"));
         assertThat(io.xdev()).isTrue();

@@ -209,8 +209,12 @@ class NestedPlanRunTest {
         // different settings are different variants: no L1/L0 row pairs a KVM launch with a forced TCG one
         assertThat(Overheads.of(outcome.run(), Significance.Test.WELCH_T)).extracting(RatioRow::label)
                 .noneMatch(label -> label.startsWith(GuestfishLaunch.BENCHMARK + "/"));
-        System.out.printf("guestfish launch: L0 (TCG) %s s, L1 (KVM in the L1) %s s%n",
-                Arrays.toString(l0.values()), Arrays.toString(inL1.values()));
+        // a hung launch is no sample, but it is counted (and its end kept) where a user sees it
+        assertThat(l0.attributes()).containsEntry(GuestfishLaunch.HUNG_LAUNCHES, "0");
+        assertThat(Integer.parseInt(inL1.attributes().get(GuestfishLaunch.HUNG_LAUNCHES))).isBetween(0, 1);
+        System.out.printf("guestfish launch: L0 (TCG) %s s, L1 (KVM in the L1) %s s, hung in the L1: %s %s%n",
+                Arrays.toString(l0.values()), Arrays.toString(inL1.values()),
+                inL1.attributes().get(GuestfishLaunch.HUNG_LAUNCHES), inL1.attributes().getOrDefault(GuestfishLaunch.LAST_HANG, ""));
     }
 
     @Test
