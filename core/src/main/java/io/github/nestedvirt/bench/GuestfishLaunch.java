@@ -32,8 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>A launch that outlives its timeout (the appliance never answered) is ended and, when the
  * parameters allow, made again: such hangs are not samples, but they are counted in the attribute
- * {@code hungLaunches}, and the last one's output is kept in {@code lastHang}, so a hang is flagged
- * in the result instead of costing the launches already made.
+ * {@code hungLaunches}, and the last one's output is kept in {@code lastHang}: within
+ * {@code retriesOnHang} a hang is flagged in the result instead of failing the measurement.
  */
 public final class GuestfishLaunch {
 
@@ -203,8 +203,8 @@ public final class GuestfishLaunch {
                             + "; its last output:\n" + e.lastOutput(), e);
                 }
                 progress.info("guestfish: launch " + index + " hung for " + parameters.runTimeout().toSeconds()
-                        + " s and was ended; making it again (hang " + hangs.count + ", at most "
-                        + parameters.retriesOnHang() + " retried)");
+                        + " s and was ended; making it again (hang " + hangs.count + ", retriesOnHang "
+                        + parameters.retriesOnHang() + ")");
             }
         }
     }
