@@ -1,6 +1,7 @@
 package io.github.nestedvirt.bench;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /** Where long work reports how far it got: the CLI prints it on stderr, the plugin to the build log. */
 public interface Progress {
@@ -25,4 +26,18 @@ public interface Progress {
 
     /** A line worth showing the user. */
     void info(String message);
+
+    /** Progress that shows only the lines worth showing, to {@code lines}; run counts are dropped. */
+    static Progress lines(Consumer<String> lines) {
+        return new Progress() {
+            @Override
+            public void run(String task, int index, int planned, int cap, Duration elapsed) {
+            }
+
+            @Override
+            public void info(String message) {
+                lines.accept(message);
+            }
+        };
+    }
 }

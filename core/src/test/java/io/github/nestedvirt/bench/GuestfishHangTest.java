@@ -9,6 +9,8 @@ import io.github.nestedvirt.host.Shell;
 import io.github.nestedvirt.provision.TestGuestImage;
 import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.result.Measurement;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,24 +95,17 @@ class GuestfishHangTest {
         Path appliance = dir.resolve("appliance");
         Files.createSymbolicLink(appliance, hanging);
         List<String> messages = new CopyOnWriteArrayList<>();
-        Progress flipOnHang = new Progress() {
-            @Override
-            public void run(String task, int index, int planned, int cap, Duration elapsed) {
-            }
-
-            @Override
-            public void info(String message) {
-                messages.add(message);
-                if (message.contains(" hung ")) {
-                    try {
-                        Files.delete(appliance);
-                        Files.createSymbolicLink(appliance, working);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
+        Progress flipOnHang = Progress.lines(message -> {
+            messages.add(message);
+            if (message.contains(" hung ")) {
+                try {
+                    Files.delete(appliance);
+                    Files.createSymbolicLink(appliance, working);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             }
-        };
+        });
         GuestfishLaunch launch = new GuestfishLaunch(new GuestfishLaunch.Parameters(0, 1, 1, "direct", "force_tcg",
                 appliance.toString(), TIMEOUT, 1));
 

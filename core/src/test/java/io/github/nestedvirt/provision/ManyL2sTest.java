@@ -15,7 +15,6 @@ import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.Sample;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -59,17 +58,10 @@ class ManyL2sTest {
                     """.formatted(l1, l2s.get(0), l2s.get(1), l2s.get(2)));
 
             List<String> steps = new CopyOnWriteArrayList<>();
-            Progress recorded = new Progress() {
-                @Override
-                public void run(String task, int index, int planned, int cap, Duration elapsed) {
-                }
-
-                @Override
-                public void info(String message) {
-                    steps.add(message);
-                    PRINT.info(message);
-                }
-            };
+            Progress recorded = Progress.lines(message -> {
+                steps.add(message);
+                PRINT.info(message);
+            });
             long start = System.nanoTime();
             RunOutcome outcome = new PlanRunner(dir.resolve("results"), recorded).run(new PlanReader().read(plan));
             System.out.printf("nvmx run many-l2 (1 L1, %d KVM L2s): %.1f s%n", L2S, (System.nanoTime() - start) / 1e9);
