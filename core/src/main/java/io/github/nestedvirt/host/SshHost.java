@@ -226,11 +226,13 @@ public final class SshHost implements Host {
     /**
      * Starts {@code command} with its standard input and output connected to the returned pipe,
      * as a byte stream (no process group wrapper: nothing may be written before the command's own
-     * output). Its standard error is discarded.
+     * output). Its standard error is drained and kept for {@link CommandPipe#endReason}.
      */
     public CommandPipe pipe(String command) throws HostException {
-        Exec exec = start(command + " 2>/dev/null", true);
-        return new CommandPipe(exec.channel(), exec.stdout(), exec.stdin());
+        Exec exec = start(command, true);
+        OutputDrain stderr = OutputDrain.start(exec.stderr(), OutputListener.Stream.STDERR, OutputListener.NONE,
+                "ssh-pipe-stderr " + name());
+        return new CommandPipe(name(), exec.channel(), exec.stdout(), exec.stdin(), stderr);
     }
 
     /** A started exec channel and its streams ({@code stdin} only when asked for). */

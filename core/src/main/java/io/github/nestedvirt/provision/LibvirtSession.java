@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.Error;
@@ -20,11 +21,13 @@ public final class LibvirtSession implements AutoCloseable {
 
     private final String uri;
     private final Connect connect;
+    private final Supplier<Optional<String>> lossExplained;
     private boolean closed;
 
-    private LibvirtSession(String uri, Connect connect) {
+    private LibvirtSession(String uri, Connect connect, Supplier<Optional<String>> lossExplained) {
         this.uri = uri;
         this.connect = connect;
+        this.lossExplained = lossExplained;
     }
 
     /**
@@ -41,9 +44,18 @@ public final class LibvirtSession implements AutoCloseable {
      * {@code qemu+ssh} URI of the daemon it reaches.
      */
     public static LibvirtSession open(String uri, String shownAs) throws LibvirtFailedException {
+        return open(uri, shownAs, Optional::empty);
+    }
+
+    /**
+     * As {@link #open(String, String)}; when a call fails because the connection is gone,
+     * {@code lossExplained} says what is known of why (e.g. what an SSH relay saw), for the message.
+     */
+    static LibvirtSession open(String uri, String shownAs, Supplier<Optional<String>> lossExplained)
+            throws LibvirtFailedException {
         try {
             LibvirtEventLoop.ensureStarted();
-            return new LibvirtSession(shownAs, new Connect(uri));
+            return new LibvirtSession(shownAs, new Connect(uri), lossExplained);
         } catch (LibvirtException e) {
             throw LibvirtFailedException.of(shownAs, "connect", e);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
@@ -70,7 +82,19 @@ public final class LibvirtSession implements AutoCloseable {
         try {
             return call.call(connect);
         } catch (LibvirtException e) {
+            if (isGone()) {
+                throw LibvirtFailedException.connectionLost(uri, operation, e, lossExplained.get().orElse(null));
+            }
             throw LibvirtFailedException.of(uri, operation, e);
+        }
+    }
+
+    /** Whether the connection itself ended (libvirt then fails every later call too). */
+    private boolean isGone() {
+        try {
+            return !connect.isAlive();
+        } catch (LibvirtException e) {
+            return false; // unknown: the call's own error is reported as it is
         }
     }
 

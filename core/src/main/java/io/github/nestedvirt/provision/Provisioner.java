@@ -211,8 +211,12 @@ public final class Provisioner {
             beforeL2s.l1Ready(l1, l1Target(l1, l0));
             if (!guest.l2().isEmpty()) {
                 String at = "l1[" + topology.l1().indexOf(guest) + "]";
-                all.addAll(new NestedProvisioner(settings, this::knownHostsLock).provision(at, guest,
-                        l1Target(l1, l0), lifecycle, owner, progress));
+                try {
+                    all.addAll(new NestedProvisioner(settings, this::knownHostsLock).provision(at, guest,
+                            l1Target(l1, l0), lifecycle, owner, progress));
+                } catch (LibvirtFailedException e) {
+                    throw e.connectionLost() ? withConsole(e, guest, l0) : e;
+                }
             }
             return all;
         });
@@ -313,6 +317,16 @@ public final class Provisioner {
                 }
             }
         }
+    }
+
+    /**
+     * The L1's libvirt went away while its L2s were made: whatever took it (the L1's kernel killing
+     * libvirtd for memory, a panic, a hang that ended the SSH session) is on the L1's console.
+     */
+    private static LibvirtFailedException withConsole(LibvirtFailedException e, GuestSpec l1, L0Connection l0) {
+        ConsoleLog console = l0.serialLog(l1.serialLog());
+        return e.with("last " + GuestReadiness.SERIAL_TAIL_LINES + " lines of L1 " + l1.name() + "'s serial log "
+                + console.where() + ":\n" + console.tail(GuestReadiness.SERIAL_TAIL_LINES));
     }
 
     /** How the engine reaches an L1: directly, or through its remote L0. */

@@ -14,8 +14,14 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The libvirt daemon of another machine (a remote L0, or an L1 for its L2s), reached through the
@@ -36,6 +42,8 @@ public final class RemoteLibvirt implements AutoCloseable {
             + " then exec virt-ssh-helper qemu:///system; else exec nc -U /var/run/libvirt/libvirt-sock; fi";
 
     private static final int BUFFER = 64 * 1024;
+    /** How long to wait for a ended relay's exit status or for its session's end to be noticed. */
+    private static final Duration REASON_WAIT = Duration.ofSeconds(2);
 
     private final SshHost host;
     private final Path directory;
@@ -43,6 +51,7 @@ public final class RemoteLibvirt implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private volatile String lastLoss;
 
     private RemoteLibvirt(SshHost host, Path directory, Path socket, ServerSocketChannel server) {
         this.host = host;
@@ -81,7 +90,7 @@ public final class RemoteLibvirt implements AutoCloseable {
 
     /** A libvirt session on this host's daemon, through the relay. */
     public LibvirtSession session() throws LibvirtFailedException {
-        return LibvirtSession.open(uri(), recordedUri());
+        return LibvirtSession.open(uri(), recordedUri(), this::lastLoss);
     }
 
     private void acceptLoop() {
@@ -103,53 +112,102 @@ public final class RemoteLibvirt implements AutoCloseable {
             }
             open.add(client);
             open.add(pipe);
-            Runnable end = () -> {
-                closeQuietly(client);
-                pipe.close();
-                open.remove(client);
-                open.remove(pipe);
-            };
-            relay("to-host", () -> toHost(client, pipe.toCommand()), end);
-            relay("from-host", () -> fromHost(pipe.fromCommand(), client), end);
+            new Relayed(client, pipe).start();
         }
     }
 
-    private interface Copy {
-        void run() throws IOException;
+    /**
+     * Why the last relayed connection that the far side ended went away, e.g. "its SSH relay ended
+     * at 08:17:03 UTC: the SSH session to root@l1:22 ended ..." or "...: the command on root@l1:22
+     * exited with status 1; its last error output: ..."; empty while no connection was lost that way.
+     */
+    public Optional<String> lastLoss() {
+        return Optional.ofNullable(lastLoss);
     }
 
-    private void relay(String direction, Copy copy, Runnable end) {
-        Thread thread = new Thread(() -> {
+    /** One libvirt connection joined byte for byte to one relay command; whichever side ends first ends both. */
+    private final class Relayed {
+
+        private final SocketChannel client;
+        private final CommandPipe pipe;
+        private final AtomicBoolean ended = new AtomicBoolean();
+
+        Relayed(SocketChannel client, CommandPipe pipe) {
+            this.client = client;
+            this.pipe = pipe;
+        }
+
+        void start() {
+            thread("to-host", this::toHost);
+            thread("from-host", this::fromHost);
+        }
+
+        private void thread(String direction, Runnable copy) {
+            Thread thread = new Thread(copy, "nvmx-libvirt-" + direction);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** The socket is used directly (both directions run at once); the channel through its own streams. */
+        private void toHost() {
+            ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+            OutputStream toCommand = pipe.toCommand();
             try {
-                copy.run();
+                while (client.read(buffer) >= 0) {
+                    try {
+                        toCommand.write(buffer.array(), 0, buffer.position());
+                        toCommand.flush(); // JSch sends only what is flushed, and libvirt waits for each reply
+                    } catch (IOException e) {
+                        end(true);
+                        return;
+                    }
+                    buffer.clear();
+                }
             } catch (IOException e) {
-                // the other side went away: the connection ends either way
-            } finally {
-                end.run();
+                // libvirt's side of the socket failed: an end of libvirt's own making, as a close is
             }
-        }, "nvmx-libvirt-" + direction);
-        thread.setDaemon(true);
-        thread.start();
-    }
+            end(false);
+        }
 
-    /** The channel's own streams read and write; the socket is used directly, as both directions run at once. */
-    private static void toHost(SocketChannel client, OutputStream host) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
-        while (client.read(buffer) >= 0) {
-            host.write(buffer.array(), 0, buffer.position());
-            host.flush(); // JSch sends only what is flushed, and libvirt waits for each reply
-            buffer.clear();
+        private void fromHost() {
+            byte[] bytes = new byte[BUFFER];
+            InputStream fromCommand = pipe.fromCommand();
+            try {
+                int n;
+                while ((n = fromCommand.read(bytes)) >= 0) {
+                    ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, n);
+                    while (buffer.hasRemaining()) {
+                        client.write(buffer);
+                    }
+                }
+            } catch (IOException e) {
+                // either side failed; if libvirt's, its own end came first and this one counts for nothing
+            }
+            end(true);
+        }
+
+        /** @param farSide whether the relay's side ended (then why is kept, before libvirt sees the end) */
+        private void end(boolean farSide) {
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            if (farSide && !closed) {
+                lastLoss = "its SSH relay ended at " + LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)
+                        + " UTC: " + lossOf(pipe);
+            }
+            closeQuietly(client);
+            pipe.close();
+            open.remove(client);
+            open.remove(pipe);
         }
     }
 
-    private static void fromHost(InputStream host, SocketChannel client) throws IOException {
-        byte[] bytes = new byte[BUFFER];
-        int n;
-        while ((n = host.read(bytes)) >= 0) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, n);
-            while (buffer.hasRemaining()) {
-                client.write(buffer);
-            }
+    private static String lossOf(CommandPipe pipe) {
+        try {
+            return pipe.endReason(REASON_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "the relay ended (why is unknown: interrupted while asking)";
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.nestedvirt.bench.IoScan;
 import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.host.SshHost;
+import io.github.nestedvirt.host.SshTarget;
 import io.github.nestedvirt.lifecycle.Lifecycle;
 import io.github.nestedvirt.lifecycle.Resource;
 import io.github.nestedvirt.lifecycle.TeardownReport;
@@ -18,6 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -169,6 +173,50 @@ class L2EndToEndTest {
                     .filteredOn(r -> l1.equals(r.within())).extracting(Resource::kind)
                     .containsExactlyInAnyOrder(Resource.Kind.NETWORK, Resource.Kind.VOLUME, Resource.Kind.FILE,
                             Resource.Kind.FILE, Resource.Kind.DOMAIN);
+        }
+
+        assertThat(runDir.resolve(ProvisionedTopology.FILE_NAME)).doesNotExist();
+        assertNothingLeft();
+    }
+
+    @Test
+    void anL1WhoseLibvirtDiesWhileItsL2BootsFailsWithWhatTheRelaySawAndTheL1sConsole() throws Exception {
+        TestHypervisorImage image = TestHypervisorImage.get();
+        Topology topology = new TopologyReader().read(TestTopology.nestedYaml(l1, l2, image, "", guestDir), "nested.yaml");
+        Provisioner provisioner = new Provisioner(TestTopology.SLOW_NESTED);
+        Pattern ready = Pattern.compile(Pattern.quote(l1) + ": ready after .* s, ssh root@([0-9.]+):22");
+        AtomicReference<String> l1Address = new AtomicReference<>();
+        AtomicReference<String> killed = new AtomicReference<>();
+        // A real fault at a known moment: the L1's libvirtd killed once the L2 runs, before its address is known.
+        Progress killLibvirtdInTheL1 = Progress.lines(line -> {
+            L1EndToEndTest.PRINT.info(line);
+            Matcher matcher = ready.matcher(line);
+            if (matcher.matches()) {
+                l1Address.set(matcher.group(1));
+            }
+            if (line.startsWith(l2 + ": started in " + l1)) {
+                SshTarget target = SshTarget.of("root", l1Address.get(), 22, image.guestImage().clientKey(),
+                        guestDir.resolve("known_hosts"));
+                try (SshHost inL1 = SshHost.connect(target)) {
+                    killed.set(inL1.run("pkill -9 -x -e libvirtd", Duration.ofSeconds(60)).orThrow(l1).stdout());
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot kill libvirtd in " + l1, e);
+                }
+            }
+        });
+
+        try (Lifecycle lifecycle = Lifecycle.open(runDir)) {
+            assertThatThrownBy(() -> provisioner.provision(topology, lifecycle, killLibvirtdInTheL1))
+                    .isInstanceOfSatisfying(LibvirtFailedException.class, e -> assertThat(e.connectionLost()).isTrue())
+                    .hasMessageStartingWith("qemu+ssh://root@" + l1Address.get() + "/system?no_tty=1: ")
+                    .hasMessageContaining("; its SSH relay ended at ")
+                    .hasMessageContaining(" UTC: the command on root@" + l1Address.get() + ":22 ")
+                    .hasMessageContaining("\nlast " + GuestReadiness.SERIAL_TAIL_LINES + " lines of L1 " + l1
+                            + "'s serial log " + guestDir.resolve(l1 + "-serial.log") + ":\n")
+                    // the L1's own console: the line its init printed when SSH was up
+                    .hasMessageContaining(TestGuestImage.READY_LINE)
+                    .satisfies(e -> System.out.println("An L1 whose libvirtd dies under its L2: " + e.getMessage()));
+            assertThat(killed.get()).contains("libvirtd killed");
         }
 
         assertThat(runDir.resolve(ProvisionedTopology.FILE_NAME)).doesNotExist();

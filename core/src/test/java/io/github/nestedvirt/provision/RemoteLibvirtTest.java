@@ -1,0 +1,117 @@
+package io.github.nestedvirt.provision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.nestedvirt.host.LocalHost;
+import io.github.nestedvirt.host.Shell;
+import io.github.nestedvirt.host.SshHost;
+import io.github.nestedvirt.host.SshTestBed;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The SSH relay to another machine's libvirt, for real: this machine's libvirtd reached through a
+ * real OpenSSH server in a network namespace (it shares this machine's files, so its relay
+ * command reaches the same daemon). When the far side of a relayed connection goes away, the
+ * failing libvirt call says so and why, as the relay saw it: the relay command killed, or the
+ * SSH session itself ended.
+ */
+@Tag("libvirt")
+class RemoteLibvirtTest {
+
+    private static SshTestBed bed;
+
+    @BeforeAll
+    static void startBed() throws Exception {
+        assumeTrue(Files.exists(Path.of("/var/run/libvirt/libvirt-sock")),
+                "needs a running libvirtd (scripts/start-libvirt.sh)");
+        bed = SshTestBed.start();
+    }
+
+    @AfterAll
+    static void stopBed() throws Exception {
+        if (bed != null) {
+            bed.close();
+        }
+    }
+
+    @Test
+    void aConnectionThatLibvirtClosesIsNoLoss() throws Exception {
+        try (SshHost host = SshHost.connect(bed.l1());
+                RemoteLibvirt libvirt = RemoteLibvirt.open(host)) {
+            try (LibvirtSession session = libvirt.session()) {
+                long version = session.call("read the version", c -> c.getLibVersion());
+                assertThat(version).isPositive();
+            }
+            Thread.sleep(500); // the relay's end, had it been a loss, would be recorded by now
+            assertThat(libvirt.lastLoss()).isEmpty();
+        }
+    }
+
+    @Test
+    void aKilledRelayCommandIsNamedInTheFailingCall() throws Exception {
+        try (SshHost host = SshHost.connect(bed.l1());
+                RemoteLibvirt libvirt = RemoteLibvirt.open(host);
+                LibvirtSession session = libvirt.session()) {
+            session.call("read the version", c -> c.getLibVersion());
+            killInNamespace("virt-ssh-helper", "nc");
+
+            assertThatThrownBy(() -> awaitFailure(session))
+                    .isInstanceOfSatisfying(LibvirtFailedException.class,
+                            e -> assertThat(e.connectionLost()).isTrue())
+                    .hasMessageContaining(libvirt.recordedUri() + ": list defined domains failed: ")
+                    .hasMessageMatching("(?s).*; its SSH relay ended at \\d\\d:\\d\\d:\\d\\d UTC: the command on "
+                            + host.name() + " ended without an exit status \\(killed by a signal\\).*");
+        }
+    }
+
+    @Test
+    void anEndedSshSessionIsNamedInTheFailingCall() throws Exception {
+        try (SshHost host = SshHost.connect(bed.l1());
+                RemoteLibvirt libvirt = RemoteLibvirt.open(host);
+                LibvirtSession session = libvirt.session()) {
+            session.call("read the version", c -> c.getLibVersion());
+            // the per-connection sshd processes; the listening one stays
+            killInNamespace("sshd: root");
+
+            assertThatThrownBy(() -> awaitFailure(session))
+                    .isInstanceOfSatisfying(LibvirtFailedException.class,
+                            e -> assertThat(e.connectionLost()).isTrue())
+                    .hasMessageContaining("; its SSH relay ended at ")
+                    .hasMessageContaining("UTC: the SSH session to " + host.name() + " ended (the host went away"
+                            + " or stopped answering its keepalive probes)")
+                    .satisfies(e -> System.out.println("A relayed libvirt call after its SSH session ended: "
+                            + e.getMessage()));
+        }
+    }
+
+    /** Calls until the lost connection is noticed (libvirt sees the end a moment after the kill); at most 20 s. */
+    private static void awaitFailure(LibvirtSession session) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            session.call("list defined domains", c -> c.listDefinedDomains());
+            Thread.sleep(100);
+        }
+    }
+
+    /** SIGKILL to the processes in the SSH server's namespace whose command line starts with one of {@code prefixes}. */
+    private static void killInNamespace(String... prefixes) throws Exception {
+        StringBuilder match = new StringBuilder();
+        for (String prefix : prefixes) {
+            match.append(match.isEmpty() ? "" : " || ").append("case \"$cmd\" in '").append(prefix)
+                    .append("'*) true;; *) false;; esac");
+        }
+        String script = "for p in $(ip netns pids " + bed.l1Namespace() + "); do"
+                + " cmd=$(tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null);"
+                + " if " + match + "; then kill -9 $p && echo killed $p \"$cmd\"; fi; done";
+        String killed = new LocalHost().run(Shell.command("/bin/sh", "-c", script), Duration.ofSeconds(10))
+                .orThrow("localhost").stdout();
+        assertThat(killed).as("a process to kill in the namespace").contains("killed ");
+    }
+}
