@@ -9,7 +9,7 @@ import java.time.Duration;
 /**
  * A remote command whose standard input and output are a byte stream for the caller, e.g. a
  * protocol relay such as {@code virt-ssh-helper}. Its standard error is kept aside, for
- * {@link #endReason}. Closing it closes the channel; a relay then sees end of file and exits.
+ * {@link #end}. Closing it closes the channel; a relay then sees end of file and exits.
  */
 public final class CommandPipe implements AutoCloseable {
 
@@ -46,32 +46,48 @@ public final class CommandPipe implements AutoCloseable {
     }
 
     /**
-     * Why the command's output ended, for an error message: its exit status and the end of its
-     * standard error, or the SSH session to the host having ended. The exit status arrives just
-     * after the end of output, and a dropped session is noticed a moment after its channels
-     * close, so this waits up to {@code wait} for either.
+     * How the command ended, once its output has: its exit status and the end of its standard
+     * error, or the SSH session to the host having ended. The exit status arrives just after the
+     * end of output, and a dropped session is noticed a moment after its channels close, so this
+     * waits up to {@code wait} for either.
      */
-    public String endReason(Duration wait) throws InterruptedException {
+    public End end(Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (!channel.isClosed() && System.nanoTime() - deadline < 0) {
             Thread.sleep(10);
         }
-        if (channel.getExitStatus() >= 0) {
+        int status = channel.getExitStatus();
+        if (status >= 0) {
             stderr.awaitEnd(Math.max(1, deadline - System.nanoTime()));
-            String errors = Tails.of(stderr.text(), STDERR_TAIL_LINES);
-            return "the command on " + host + " exited with status " + channel.getExitStatus()
-                    + ("(no output)".equals(errors) ? "" : "; its last error output: " + errors.replace('\n', ' '));
+            String errors = stderr.text().isBlank() ? "" : Tails.of(stderr.text(), STDERR_TAIL_LINES);
+            return new End(status, errors.isEmpty(), "the command on " + host + " exited with status " + status
+                    + (errors.isEmpty() ? "" : "; its last error output: " + errors.replace('\n', ' ')));
         }
         while (sessionConnected() && System.nanoTime() - deadline < 0) {
             Thread.sleep(10);
         }
         if (!sessionConnected()) {
-            return "the SSH session to " + host + " ended (the host went away or stopped answering"
-                    + " its keepalive probes)";
+            return new End(status, false, "the SSH session to " + host + " ended (the host went away or stopped"
+                    + " answering its keepalive probes)");
         }
-        return channel.isClosed()
+        return new End(status, false, channel.isClosed()
                 ? "the command on " + host + " ended without an exit status (killed by a signal)"
-                : "the command on " + host + " closed its output but is still running";
+                : "the command on " + host + " closed its output but is still running");
+    }
+
+    /**
+     * How a piped command ended.
+     *
+     * @param exitStatus its exit status, or -1 when none came
+     * @param quiet whether it printed nothing on standard error
+     * @param description for an error message, e.g. "the command on root@l1:22 exited with status 1; ..."
+     */
+    public record End(int exitStatus, boolean quiet, String description) {
+
+        /** Exit status 0 and no error output: the command finished its work, as a relay does when the daemon ends the conversation. */
+        public boolean clean() {
+            return exitStatus == 0 && quiet;
+        }
     }
 
     private boolean sessionConnected() {

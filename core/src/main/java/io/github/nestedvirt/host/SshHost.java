@@ -226,7 +226,7 @@ public final class SshHost implements Host {
     /**
      * Starts {@code command} with its standard input and output connected to the returned pipe,
      * as a byte stream (no process group wrapper: nothing may be written before the command's own
-     * output). Its standard error is drained and kept for {@link CommandPipe#endReason}.
+     * output). Its standard error is drained and kept for {@link CommandPipe#end}.
      */
     public CommandPipe pipe(String command) throws HostException {
         Exec exec = start(command, true);

@@ -192,8 +192,9 @@ public final class RemoteLibvirt implements AutoCloseable {
                 return;
             }
             if (farSide && !closed) {
-                lastLoss = "its SSH relay ended at " + LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)
-                        + " UTC: " + lossOf(pipe);
+                // A relay that exits cleanly was ended by the daemon, as after libvirt's own close request.
+                endOf(pipe).filter(end -> !end.clean()).ifPresent(end -> lastLoss = "its SSH relay ended at "
+                        + LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS) + " UTC: " + end.description());
             }
             closeQuietly(client);
             pipe.close();
@@ -202,12 +203,12 @@ public final class RemoteLibvirt implements AutoCloseable {
         }
     }
 
-    private static String lossOf(CommandPipe pipe) {
+    private static Optional<CommandPipe.End> endOf(CommandPipe pipe) {
         try {
-            return pipe.endReason(REASON_WAIT);
+            return Optional.of(pipe.end(REASON_WAIT));
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "the relay ended (why is unknown: interrupted while asking)";
+            Thread.currentThread().interrupt(); // the relay is closing anyway; nothing is recorded
+            return Optional.empty();
         }
     }
 
