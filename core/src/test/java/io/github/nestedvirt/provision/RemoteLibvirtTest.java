@@ -1,7 +1,7 @@
 package io.github.nestedvirt.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.nestedvirt.host.LocalHost;
@@ -57,38 +57,40 @@ class RemoteLibvirtTest {
 
     @Test
     void aKilledRelayCommandIsNamedInTheFailingCall() throws Exception {
-        try (SshHost host = SshHost.connect(bed.l1());
-                RemoteLibvirt libvirt = RemoteLibvirt.open(host);
-                LibvirtSession session = libvirt.session()) {
-            session.call("read the version", c -> c.getLibVersion());
-            killInNamespace("virt-ssh-helper", "nc");
+        LibvirtFailedException e = lossAfterKilling("virt-ssh-helper", "nc");
 
-            assertThatThrownBy(() -> awaitFailure(session))
-                    .isInstanceOfSatisfying(LibvirtFailedException.class,
-                            e -> assertThat(e.connectionLost()).isTrue())
-                    .hasMessageContaining(libvirt.recordedUri() + ": list defined domains failed: ")
-                    .hasMessageMatching("(?s).*; its SSH relay ended at \\d\\d:\\d\\d:\\d\\d UTC: the command on "
-                            + host.name() + " ended without an exit status \\(killed by a signal\\).*");
-        }
+        assertThat(e.connectionLost()).isTrue();
+        assertThat(e).hasMessageContaining("qemu+ssh://root@" + bed.l1Address() + "/system?no_tty=1: list defined"
+                        + " domains failed: ")
+                .hasMessageMatching("(?s).*; its SSH relay ended at \\d\\d:\\d\\d:\\d\\d UTC: the command on "
+                        + bed.l1().displayName() + " ended without an exit status \\(killed by a signal\\).*");
     }
 
     @Test
     void anEndedSshSessionIsNamedInTheFailingCall() throws Exception {
+        // the per-connection sshd processes; the listening one stays
+        LibvirtFailedException e = lossAfterKilling("sshd: root");
+
+        assertThat(e.connectionLost()).isTrue();
+        assertThat(e).hasMessageContaining("; its SSH relay ended at ")
+                .hasMessageContaining("UTC: the SSH session to " + bed.l1().displayName() + " ended (the host went"
+                        + " away or stopped answering its keepalive probes)");
+        System.out.println("A relayed libvirt call after its SSH session ended: " + e.getMessage());
+    }
+
+    /**
+     * A relayed connection that works, then the processes in the SSH server's namespace whose
+     * command line starts with one of {@code processes} killed: the call that notices the loss.
+     */
+    private static LibvirtFailedException lossAfterKilling(String... processes) throws Exception {
         try (SshHost host = SshHost.connect(bed.l1());
                 RemoteLibvirt libvirt = RemoteLibvirt.open(host);
                 LibvirtSession session = libvirt.session()) {
             session.call("read the version", c -> c.getLibVersion());
-            // the per-connection sshd processes; the listening one stays
-            killInNamespace("sshd: root");
-
-            assertThatThrownBy(() -> awaitFailure(session))
-                    .isInstanceOfSatisfying(LibvirtFailedException.class,
-                            e -> assertThat(e.connectionLost()).isTrue())
-                    .hasMessageContaining("; its SSH relay ended at ")
-                    .hasMessageContaining("UTC: the SSH session to " + host.name() + " ended (the host went away"
-                            + " or stopped answering its keepalive probes)")
-                    .satisfies(e -> System.out.println("A relayed libvirt call after its SSH session ended: "
-                            + e.getMessage()));
+            killInNamespace(processes);
+            Throwable thrown = catchThrowable(() -> awaitFailure(session));
+            assertThat(thrown).isInstanceOf(LibvirtFailedException.class);
+            return (LibvirtFailedException) thrown;
         }
     }
 
