@@ -5,8 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
-# The real-guest tests (L1 under libvirt) need libvirtd and its default network; as root only.
-if [ "$(id -u)" -eq 0 ]; then scripts/start-libvirt.sh; fi
+if [ "$(id -u)" -eq 0 ]; then
+  # What a KVM host under systemd has mounted: debugfs (kvm_stat's counters) and tracefs (its
+  # tracepoints). A machine without systemd or a container may have neither.
+  # Where mounting is refused (some containers), the tests read the machine as it is.
+  for fs in debugfs:/sys/kernel/debug tracefs:/sys/kernel/tracing; do
+    mountpoint -q "${fs#*:}" || mount -t "${fs%%:*}" "${fs%%:*}" "${fs#*:}" \
+      || echo "could not mount ${fs%%:*} on ${fs#*:}: the kvm_stat tests read this machine without it" >&2
+  done
+  # The real-guest tests (L1 under libvirt) need libvirtd and its default network.
+  scripts/start-libvirt.sh
+fi
 
 # Guests and appliances in the tests run under TCG unless KVM really works (see nvmx preflight).
 # The kernel build inside the TCG L1 (about 7 minutes) and the real install of qemu and libvirt
