@@ -16,7 +16,7 @@ packages=(
   genisoimage qemu-guest-agent debootstrap squashfs-tools fdisk
   openssh-server openssh-client iproute2 procps
   iperf3 netperf busybox-static dropbear-bin cpio gzip
-  linux-source-6.1 bc flex bison libelf-dev libssl-dev build-essential xz-utils
+  linux-image-amd64 linux-source-6.1 bc flex bison libelf-dev libssl-dev build-essential xz-utils
   chromium
 )
 

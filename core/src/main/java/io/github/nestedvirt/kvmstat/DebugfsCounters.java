@@ -21,6 +21,11 @@ final class DebugfsCounters implements ExitSource {
             "request_irq_exits", "signal_exits", "nested_run", "pf_fixed", "pf_guest", "tlb_flush", "insn_emulation",
             "hypercalls", "irq_injections");
 
+    /** Why there is no {@link #DIRECTORY}: debugfs is not mounted, or it is and kvm made no entries there. */
+    static final String NOT_MOUNTED = "debugfs is not mounted on /sys/kernel/debug (as root: mount -t debugfs "
+            + "debugfs /sys/kernel/debug)";
+    static final String NO_KVM = "kvm is not loaded, or keeps no counters in debugfs";
+
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final Host host;
@@ -55,8 +60,9 @@ final class DebugfsCounters implements ExitSource {
 
     /** Every counter of {@link #COUNTERS} the kernel has; the first one that cannot be read stops it. */
     static String readCommand() {
-        return "d=" + DIRECTORY + "; if [ ! -d \"$d\" ]; then echo \"no $d: debugfs is not mounted there, or kvm is "
-                + "not loaded\" >&2; exit 3; fi; for f in " + String.join(" ", COUNTERS) + "; do if [ -e \"$d/$f\" ]; "
+        return "d=" + DIRECTORY + "; if [ ! -d \"$d\" ]; then if grep -qs ' /sys/kernel/debug debugfs ' /proc/mounts; "
+                + "then echo \"no $d: " + NO_KVM + "\" >&2; else echo \"" + NOT_MOUNTED + "\" >&2; fi; exit 3; fi; "
+                + "for f in " + String.join(" ", COUNTERS) + "; do if [ -e \"$d/$f\" ]; "
                 + "then v=$(cat \"$d/$f\") || exit 1; echo \"$f $v\"; fi; done";
     }
 

@@ -29,6 +29,11 @@ final class TracefsEvents implements ExitSource {
             + "{n[\"kvm_nested_vmexit_inject\"]++; next} / kvm_nested_vmexit: /{n[\"kvm_nested_vmexit\"]++; next} "
             + "END{for(k in n) print k, n[k]}'";
 
+    /** Why there are no kvm events: tracefs is not mounted, or it is and kvm is not loaded. */
+    static final String NOT_MOUNTED = "tracefs is not mounted on /sys/kernel/tracing (as root: mount -t tracefs "
+            + "tracefs /sys/kernel/tracing)";
+    static final String NO_KVM_EVENTS = "no kvm events in tracefs (events/kvm): kvm is not loaded";
+
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final long DRAIN_MILLIS = 10_000;
 
@@ -56,8 +61,9 @@ final class TracefsEvents implements ExitSource {
     @Override
     public void start() throws SourceUnavailableException, InterruptedException {
         String script = "t=/sys/kernel/tracing; [ -d \"$t/events/kvm\" ] || t=/sys/kernel/debug/tracing; "
-                + "if [ ! -d \"$t/events/kvm\" ]; then echo \"no kvm trace events in /sys/kernel/tracing or "
-                + "/sys/kernel/debug/tracing: tracefs is not mounted, or kvm is not loaded\" >&2; exit 3; fi; "
+                + "if [ ! -d \"$t/events/kvm\" ]; then if [ -d /sys/kernel/tracing/events ] "
+                + "|| [ -d /sys/kernel/debug/tracing/events ]; then echo \"" + NO_KVM_EVENTS + "\" >&2; "
+                + "else echo \"" + NOT_MOUNTED + "\" >&2; fi; exit 3; fi; "
                 + "i=\"$t/instances/" + name + "\"; mkdir \"$i\" || exit 1; echo \"instance $i\"; for e in "
                 + String.join(" ", EVENTS) + "; do if [ -e \"$i/events/kvm/$e/enable\" ]; then "
                 + "echo 1 > \"$i/events/kvm/$e/enable\" || { rmdir \"$i\"; exit 1; }; echo \"event $e\"; fi; done";

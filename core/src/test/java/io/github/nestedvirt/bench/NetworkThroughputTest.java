@@ -13,6 +13,7 @@ import io.github.nestedvirt.result.Summary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +102,57 @@ class NetworkThroughputTest {
     }
 
     @Test
+    void netperfStreamOverLoopbackIsThroughputInMbitPerSecondAndTheServerIsStopped() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/netperf")), "needs netperf (Debian non-free netperf; "
+                + "scripts/install-deps.sh enables non-free and installs it)");
+        NetworkThroughput network = new NetworkThroughput(new NetworkThroughput.Parameters(
+                NetworkThroughput.Tool.NETPERF, NetworkThroughput.Test.STREAM, "127.0.0.1", 22866, 2, 0, 3, 3));
+
+        Measurement measurement;
+        try (TestLocalHost server = new TestLocalHost(); TestLocalHost client = new TestLocalHost()) {
+            measurement = network.measure(server, client, Level.L0, Progress.NONE);
+            assertThat(netserverRunning(server, 22866)).as("netserver left running").isFalse();
+        }
+
+        assertThat(measurement.metric()).isEqualTo("throughput");
+        assertThat(measurement.unit()).isEqualTo("Mbit/s");
+        assertThat(measurement.variant()).containsEntry("tool", "netperf").containsEntry("test", "stream");
+        assertThat(measurement.attributes()).containsEntry("unit", "10^6bits/s").containsKeys("MEAN_LATENCY",
+                "P99_LATENCY");
+        // loopback moves gigabits even on a small machine; below 10^6 Mbit/s, no unit slip
+        assertThat(Arrays.stream(measurement.values()).boxed().toList()).hasSize(3)
+                .allSatisfy(mbps -> assertThat(mbps).isGreaterThan(100).isLessThan(1_000_000));
+        System.out.println("netperf TCP_STREAM loopback: " + Summary.of(measurement) + " Mbit/s");
+    }
+
+    @Test
+    void netperfRequestResponseOverLoopbackIsTransactionsPerSecond() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/netperf")), "needs netperf (Debian non-free netperf; "
+                + "scripts/install-deps.sh enables non-free and installs it)");
+        NetworkThroughput network = new NetworkThroughput(new NetworkThroughput.Parameters(
+                NetworkThroughput.Tool.NETPERF, NetworkThroughput.Test.RR, "127.0.0.1", 22867, 2, 0, 3, 3));
+
+        Measurement measurement;
+        try (TestLocalHost server = new TestLocalHost(); TestLocalHost client = new TestLocalHost()) {
+            measurement = network.measure(server, client, Level.L0, Progress.NONE);
+            assertThat(netserverRunning(server, 22867)).as("netserver left running").isFalse();
+        }
+
+        assertThat(measurement.metric()).isEqualTo("transactions");
+        assertThat(measurement.unit()).isEqualTo("1/s");
+        assertThat(measurement.better()).isEqualTo(Better.HIGHER);
+        assertThat(measurement.variant()).containsEntry("tool", "netperf").containsEntry("test", "rr");
+        assertThat(measurement.attributes()).containsEntry("unit", "Trans/s");
+        // one-byte round trips over loopback: thousands per second, each within a second
+        assertThat(Arrays.stream(measurement.values()).boxed().toList()).hasSize(3)
+                .allSatisfy(rate -> assertThat(rate).isGreaterThan(1000));
+        assertThat(Double.parseDouble(measurement.attributes().get("MEAN_LATENCY"))).as("microseconds")
+                .isPositive().isLessThan(1_000_000);
+        System.out.println("netperf TCP_RR loopback: " + Summary.of(measurement) + " transactions/s, mean latency "
+                + measurement.attributes().get("MEAN_LATENCY") + " us");
+    }
+
+    @Test
     void aClientWithoutIperf3FailsClearlyAndTheServerIsStillStopped() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/iperf3")), "needs iperf3 (Debian iperf3)");
         NetworkThroughput network = new NetworkThroughput(new NetworkThroughput.Parameters(
@@ -114,6 +166,10 @@ class NetworkThroughputTest {
                     .hasMessageContaining("iperf3: not found");
             assertThat(serverRunning(server, 25202)).as("iperf3 server left running").isFalse();
         }
+    }
+
+    private static boolean netserverRunning(TestLocalHost host, int port) throws Exception {
+        return host.run("pgrep -f '[n]etserver -D -p " + port + "'", Duration.ofSeconds(10)).succeeded();
     }
 
     private static boolean serverRunning(TestLocalHost host, int port) throws Exception {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Facts collected for real from the machine the tests run on, compared with what the machine says itself. */
@@ -31,9 +32,18 @@ class HostFactsCollectorTest {
             assertThat(facts.cpuFlags()).contains("fpu");
             boolean devKvm = Files.exists(Path.of("/dev/kvm"));
             assertThat(facts.kvm().state()).isEqualTo(devKvm ? KvmStatus.State.UNKNOWN : KvmStatus.State.ABSENT);
-            if (Files.isDirectory(Path.of("/sys/module/kvm_intel"))) {
-                assertThat(facts.kvmModule()).isEqualTo("kvm_intel");
-                assertThat(facts.kvmParameters()).containsKey("nested");
+            // the vendor module this kernel has loaded, if any: kvm_intel, kvm_amd, or another (kvm_pvm, ...)
+            List<String> vendorModules;
+            try (Stream<Path> modules = Files.list(Path.of("/sys/module"))) {
+                vendorModules = modules.map(m -> m.getFileName().toString()).filter(m -> m.startsWith("kvm_"))
+                        .sorted().toList();
+            }
+            String expectedModule = vendorModules.contains("kvm_intel") ? "kvm_intel"
+                    : vendorModules.contains("kvm_amd") ? "kvm_amd" : vendorModules.isEmpty() ? null : vendorModules.get(0);
+            assertThat(facts.kvmModule()).as("kvm vendor modules here: %s", vendorModules).isEqualTo(expectedModule);
+            if (Files.exists(Path.of("/sys/module/" + expectedModule + "/parameters/nested"))) {
+                assertThat(facts.kvmParameters()).containsEntry("nested",
+                        Files.readString(Path.of("/sys/module/" + expectedModule + "/parameters/nested")).strip());
             }
         }
     }

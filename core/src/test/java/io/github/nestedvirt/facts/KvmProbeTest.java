@@ -42,10 +42,13 @@ class KvmProbeTest {
     @Test
     void kvmProbeOnThisMachineSaysWhatItFound() throws Exception {
         assumeQemu();
-        assumeTrue(Files.exists(Path.of("/dev/kvm")), "this test needs /dev/kvm to exist on the test machine");
         try (LocalHost host = new LocalHost()) {
             KvmStatus status = new KvmProbe(TIMEOUT).probe(host);
 
+            if (!Files.exists(Path.of("/dev/kvm"))) {
+                assertThat(status).isEqualTo(new KvmStatus(KvmStatus.State.ABSENT, "no /dev/kvm"));
+                return;
+            }
             assertThat(status.state()).isNotEqualTo(KvmStatus.State.ABSENT);
             assertThat(status.detail()).isNotBlank();
             if (status.state() == KvmStatus.State.UNUSABLE) {

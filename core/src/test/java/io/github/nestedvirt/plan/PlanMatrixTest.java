@@ -2,6 +2,7 @@ package io.github.nestedvirt.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.kvm.KvmModuleException;
@@ -85,7 +86,8 @@ class PlanMatrixTest {
             loaded = modules.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("kvm_")).sorted()
                     .collect(Collectors.joining(", "));
         }
-        assertThat(Path.of("/sys/module/kvm_intel")).as("this machine has no kvm_intel").doesNotExist();
+        assumeFalse(Files.isDirectory(Path.of("/sys/module/kvm_intel")),
+                "kvm_intel is loaded here: the matrix would run, not be refused");
 
         assertThatThrownBy(() -> new PlanRunner(dir.resolve("results"), Progress.NONE).run(plan))
                 .isInstanceOf(KvmModuleException.class)
