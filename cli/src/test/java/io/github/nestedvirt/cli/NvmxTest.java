@@ -1,6 +1,7 @@
 package io.github.nestedvirt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.github.nestedvirt.provision.TestKernelTree;
 import io.github.nestedvirt.result.Measurement;
@@ -88,7 +89,8 @@ class NvmxTest {
                 benchmarks:
                   - {type: io, host: l0, paths: [/tmp]}
                 """);
-        assertThat(Path.of("/sys/module/kvm_intel")).as("our machines are AMD hosts without kvm_intel").doesNotExist();
+        assumeFalse(Files.isDirectory(Path.of("/sys/module/kvm_intel")),
+                "kvm_intel is loaded here: the matrix would run, not be refused");
 
         assertThat(nvmx("run", plan.toString(), "--results", temp.resolve("results").toString()))
                 .isEqualTo(ExitCode.PREFLIGHT_FAILED);

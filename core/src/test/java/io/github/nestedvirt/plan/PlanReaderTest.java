@@ -2,6 +2,7 @@ package io.github.nestedvirt.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.github.nestedvirt.bench.GuestfishLaunch;
 import io.github.nestedvirt.bench.IoScan;
@@ -164,16 +165,23 @@ class PlanReaderTest {
         assertThat(Path.of(plan.topology())).isRegularFile();
         assertThat(plan.hosts().values()).extracting(HostSpec::guest).containsExactly(null, "nvmx-tcg-hv", "nvmx-tcg-l2");
         assertThat(plan.benchmarks()).extracting(BenchmarkSpec::type)
-                .containsExactly("io", "io", "io", "net", "net", "net", "kernel", "guestfish", "guestfish");
+                .containsExactly("io", "io", "io", "net", "net", "net", "net", "net", "kernel", "guestfish", "guestfish");
+        // netperf from the L1 to L0: stream and request/response
+        assertThat(plan.benchmarks().subList(4, 6)).extracting(b -> ((NetworkSpec) b).parameters())
+                .extracting(NetworkThroughput.Parameters::tool, NetworkThroughput.Parameters::test)
+                .containsExactly(tuple(NetworkThroughput.Tool.NETPERF, NetworkThroughput.Test.STREAM),
+                        tuple(NetworkThroughput.Tool.NETPERF, NetworkThroughput.Test.RR));
+        assertThat(plan.benchmarks().subList(4, 6)).extracting(BenchmarkSpec::hostReferences)
+                .containsOnly(Map.of("server", "l0", "client", "l1"));
         // iperf3 with its client in L2: to the L1 and to L0
-        assertThat(plan.benchmarks().subList(4, 6)).extracting(BenchmarkSpec::hostReferences).containsExactly(
+        assertThat(plan.benchmarks().subList(6, 8)).extracting(BenchmarkSpec::hostReferences).containsExactly(
                 Map.of("server", "l1", "client", "l2"), Map.of("server", "l0", "client", "l2"));
-        KernelBuild.Parameters kernel = ((KernelBuildSpec) plan.benchmarks().get(6)).parameters();
+        KernelBuild.Parameters kernel = ((KernelBuildSpec) plan.benchmarks().get(8)).parameters();
         assertThat(kernel.targets()).containsExactly("prepare");
         assertThat(kernel.config()).isEqualTo("tinyconfig");
         // L0 and L1 launch the same fixed appliance, so that their launches are compared
-        GuestfishSpec l0 = (GuestfishSpec) plan.benchmarks().get(7);
-        GuestfishSpec l1 = (GuestfishSpec) plan.benchmarks().get(8);
+        GuestfishSpec l0 = (GuestfishSpec) plan.benchmarks().get(9);
+        GuestfishSpec l1 = (GuestfishSpec) plan.benchmarks().get(10);
         assertThat(List.of(l0.host(), l1.host())).containsExactly("l0", "l1");
         assertThat(l1.parameters().appliance()).isEqualTo(l0.parameters().appliance())
                 .isEqualTo("/srv/nvmx/guestfs-appliance");

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code plans/tcg-nested-smoke.yaml} run for real through the {@link PlanRunner}: it provisions a
  * TCG L1 of {@link TestHypervisorImage} with a TCG L2 inside, runs I/O on L0, L1 and L2, iperf3
- * from L1 to L0 and from L2 to L1 and to L0, a kernel build (tinyconfig, {@code prepare}) in L1 and
+ * from L1 to L0 and from L2 to L1 and to L0, netperf stream and rr from L1 to L0, a kernel build (tinyconfig, {@code prepare}) in L1 and
  * guestfish launches on L0 and in L1, and tears both guests down. The plan is the committed file; only
  * its guest names (unique per test run), its topology (this test's boot files), its fixed guestfish
  * appliance (made on L0 in this test's directory, which the L1 reads at the same path) and a one-cell
@@ -174,7 +174,7 @@ class NestedPlanRunTest {
         }
         assertThat(measured(IoScan.BENCHMARK, "throughput")).hasSize(3);
 
-        Measurement net = networkFrom(Level.L1, Level.L0);
+        Measurement net = networkFrom(Level.L1, Level.L0, "iperf3");
         // the client ran in the L1, on libvirt's default network of L0
         assertThat(net.host()).startsWith("root@192.168.122.");
         assertThat(net.attributes()).containsEntry("serverAddress", "192.168.122.1");
@@ -219,9 +219,10 @@ class NestedPlanRunTest {
 
     @Test
     void iperf3RanFromTheL2ToItsL1AndThroughItsNatToL0() {
-        assertThat(measured(NetworkThroughput.BENCHMARK, "throughput")).hasSize(3);
-        Measurement toL1 = networkFrom(Level.L2, Level.L1);
-        Measurement toL0 = networkFrom(Level.L2, Level.L0);
+        assertThat(measured(NetworkThroughput.BENCHMARK, "throughput")).filteredOn(m -> m.level() == Level.L2)
+                .hasSize(2);
+        Measurement toL1 = networkFrom(Level.L2, Level.L1, "iperf3");
+        Measurement toL0 = networkFrom(Level.L2, Level.L0, "iperf3");
         // the client ran in the L2, on the L1's own default network
         assertThat(toL1.host()).startsWith("root@192.168.124.");
         assertThat(toL1.attributes()).containsEntry("serverAddress", "192.168.124.1");
@@ -233,6 +234,30 @@ class NestedPlanRunTest {
             assertThat(Arrays.stream(net.values()).boxed().toList()).hasSize(2)
                     .allSatisfy(v -> assertThat(v).isPositive().isLessThan(100_000.0));
         }
+    }
+
+    @Test
+    void netperfStreamAndRequestResponseRanFromTheL1ToNetserverOnL0() {
+        Measurement stream = networkFrom(Level.L1, Level.L0, "netperf");
+        assertThat(stream.variant()).containsEntry("test", "stream");
+        assertThat(stream.unit()).isEqualTo("Mbit/s");
+        assertThat(stream.attributes()).containsEntry("serverAddress", "192.168.122.1").containsEntry("unit", "10^6bits/s");
+        assertThat(Arrays.stream(stream.values()).boxed().toList()).hasSize(2)
+                .allSatisfy(v -> assertThat(v).isPositive().isLessThan(100_000.0));
+
+        List<Measurement> rrs = measured(NetworkThroughput.BENCHMARK, "transactions");
+        assertThat(rrs).hasSize(1);
+        Measurement rr = rrs.get(0);
+        assertThat(rr.level()).isEqualTo(Level.L1);
+        assertThat(rr.host()).startsWith("root@192.168.122.");
+        assertThat(rr.variant()).containsEntry("tool", "netperf").containsEntry("test", "rr").containsEntry("peer", "L0");
+        assertThat(rr.unit()).isEqualTo("1/s");
+        assertThat(rr.attributes()).containsEntry("unit", "Trans/s");
+        // a round trip from an emulated L1 takes long, but one happens many times within the 3 s
+        assertThat(Arrays.stream(rr.values()).boxed().toList()).hasSize(2).allSatisfy(v -> assertThat(v).isGreaterThan(1));
+        assertThat(Double.parseDouble(rr.attributes().get("MEAN_LATENCY"))).as("microseconds").isPositive();
+        System.out.printf("netperf L1 -> L0: TCP_STREAM %s Mbit/s, TCP_RR %s transactions/s (mean latency %s us)%n",
+                Arrays.toString(stream.values()), Arrays.toString(rr.values()), rr.attributes().get("MEAN_LATENCY"));
     }
 
     @Test
@@ -306,11 +331,12 @@ class NestedPlanRunTest {
                 .filter(m -> m.benchmark().equals(benchmark) && m.metric().equals(metric)).toList();
     }
 
-    /** The iperf3 measurement with its client at {@code client} and its server at {@code peer}. */
-    private static Measurement networkFrom(Level client, Level peer) {
+    /** The throughput measurement of {@code tool} with its client at {@code client} and its server at {@code peer}. */
+    private static Measurement networkFrom(Level client, Level peer, String tool) {
         List<Measurement> found = measured(NetworkThroughput.BENCHMARK, "throughput").stream()
-                .filter(m -> m.level() == client && peer.name().equals(m.variant().get("peer"))).toList();
-        assertThat(found).as("iperf3 %s -> %s", client, peer).hasSize(1);
+                .filter(m -> m.level() == client && peer.name().equals(m.variant().get("peer"))
+                        && tool.equals(m.variant().get("tool"))).toList();
+        assertThat(found).as("%s %s -> %s", tool, client, peer).hasSize(1);
         return found.get(0);
     }
 

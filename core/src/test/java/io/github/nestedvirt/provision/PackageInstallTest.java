@@ -8,6 +8,7 @@ import io.github.nestedvirt.host.LocalHost;
 import io.github.nestedvirt.host.Shell;
 import io.github.nestedvirt.topology.GuestSpec;
 import io.github.nestedvirt.topology.TopologyReader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,6 @@ import org.junit.jupiter.api.Test;
 class PackageInstallTest {
 
     static final String PROPERTY = "nvmx.test.realInstall";
-    private static final String MIRROR = "http://deb.debian.org/debian";
 
     private final LocalHost local = new LocalHost();
     private Path root;
@@ -46,6 +46,36 @@ class PackageInstallTest {
                 + Shell.quote(root.toString()), Duration.ofMinutes(2));
     }
 
+    /** This machine's Debian release, e.g. bookworm, from {@code /etc/os-release}. */
+    private static String machineRelease() throws IOException {
+        return Files.readAllLines(Path.of("/etc/os-release")).stream().filter(l -> l.startsWith("VERSION_CODENAME="))
+                .map(l -> l.substring("VERSION_CODENAME=".length()).replace("\"", "")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("/etc/os-release names no VERSION_CODENAME: not Debian?"));
+    }
+
+    /** The archive this machine's apt reads Debian from: the first source in its sources files. */
+    private static String machineArchive() throws IOException {
+        Path deb822 = Path.of("/etc/apt/sources.list.d/debian.sources");
+        if (Files.isReadable(deb822)) {
+            for (String line : Files.readAllLines(deb822)) {
+                if (line.startsWith("URIs:")) {
+                    return line.substring("URIs:".length()).strip().split("\\s+")[0];
+                }
+            }
+        }
+        Path classic = Path.of("/etc/apt/sources.list");
+        if (Files.isReadable(classic)) {
+            for (String line : Files.readAllLines(classic)) {
+                List<String> words = List.of(line.strip().split("\\s+"));
+                if (words.get(0).equals("deb")) {
+                    // the URI follows the options in [...], if any
+                    return words.stream().filter(w -> w.matches("[a-z+]+:.*")).findFirst().orElseThrow();
+                }
+            }
+        }
+        return "http://deb.debian.org/debian";
+    }
+
     @Test
     void anL1WithoutQemuAndLibvirtGetsThemFromAptAndLibvirtdRuns() throws Exception {
         assumeTrue(Boolean.getBoolean(PROPERTY), "a real apt install of qemu and libvirt into a debootstrap root"
@@ -55,7 +85,9 @@ class PackageInstallTest {
                 + " debootstrap (scripts/install-deps.sh)");
         root = Files.createTempDirectory(Path.of("/var/tmp"), "nvmx-test-l1-root-");
         long start = System.nanoTime();
-        run("debootstrap --variant=minbase bookworm " + Shell.quote(root.toString()) + " " + MIRROR, 20);
+        // the release and archive this machine uses: a machine pinned to a mirror or snapshot reaches that one
+        run("debootstrap --variant=minbase " + Shell.quote(machineRelease()) + " " + Shell.quote(root.toString()) + " "
+                + Shell.quote(machineArchive()), 20);
         double debootstrap = (System.nanoTime() - start) / 1e9;
         Files.copy(Path.of("/etc/resolv.conf"), root.resolve("etc/resolv.conf"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         TestGuestImage.writeExecutable(root.resolve("usr/sbin/policy-rc.d"), "#!/bin/sh\nexit 101\n");
