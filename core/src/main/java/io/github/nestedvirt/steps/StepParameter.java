@@ -10,4 +10,23 @@ package io.github.nestedvirt.steps;
  * @param help one sentence: what it is and its default
  */
 public record StepParameter(String name, String type, boolean required, String help) {
+
+    // Jelly views read properties through bean getters only (commons-jexl never calls a record's
+    // accessors), so the forms that list these parameters need them.
+
+    public String getName() {
+        return name;
+    }
+
+    public String getType() {
+        return type;
+    }
+
+    public boolean isRequired() {
+        return required;
+    }
+
+    public String getHelp() {
+        return help;
+    }
 }

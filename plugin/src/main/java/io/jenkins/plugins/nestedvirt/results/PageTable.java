@@ -20,6 +20,20 @@ import java.util.Set;
  */
 public record PageTable(String title, List<String> columns, List<List<String>> rows) {
 
+    // index.jelly reads these: Jelly (commons-jexl) finds bean getters, never a record's accessors.
+
+    public String getTitle() {
+        return title;
+    }
+
+    public List<String> getColumns() {
+        return columns;
+    }
+
+    public List<List<String>> getRows() {
+        return rows;
+    }
+
     /** The tables of {@code model}: one per list property, then one of its single values. */
     public static List<PageTable> of(Object model) {
         JsonNode tree = ResultJson.mapper().valueToTree(model);
