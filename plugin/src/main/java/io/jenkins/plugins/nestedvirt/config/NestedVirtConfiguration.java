@@ -5,8 +5,10 @@ import hudson.ExtensionList;
 import java.util.ArrayList;
 import java.util.List;
 import jenkins.model.GlobalConfiguration;
+import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.StaplerRequest2;
 
 /**
  * The L0 hosts of this Jenkins (Manage Jenkins > System, and {@code nestedVirt} in
@@ -34,6 +36,19 @@ public class NestedVirtConfiguration extends GlobalConfiguration {
     public void setHosts(List<L0Host> hosts) {
         this.hosts = hosts == null ? new ArrayList<>() : new ArrayList<>(hosts);
         save();
+    }
+
+    /**
+     * The system configuration form. An emptied host list submits no {@code hosts} key at all, and
+     * {@code bindJSON} sets only the keys present: the list is cleared first, so that deleting the
+     * last L0 host sticks.
+     */
+    @Override
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        hosts = new ArrayList<>();
+        req.bindJSON(this, json);
+        save();
+        return true;
     }
 
     /** The host named {@code name}, or null. */

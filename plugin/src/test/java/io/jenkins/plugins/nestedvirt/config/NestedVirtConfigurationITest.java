@@ -13,13 +13,15 @@ import hudson.security.ACLContext;
 import hudson.util.FormValidation;
 import java.util.List;
 import jenkins.model.Jenkins;
+import net.sf.json.JSONObject;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.MockAuthorizationStrategy;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+import org.kohsuke.stapler.Stapler;
 import org.springframework.security.access.AccessDeniedException;
 
-/** The global L0 hosts: saved and read back, and only administrators may probe them. */
+/** The global L0 hosts: saved and read back (also when none are left), and only administrators may probe them. */
 @WithJenkins
 class NestedVirtConfigurationITest {
 
@@ -38,6 +40,21 @@ class NestedVirtConfigurationITest {
         List<L0Host> hosts = NestedVirtConfiguration.get().getHosts();
         assertEquals(1, hosts.size());
         j.assertEqualDataBoundBeans(host, hosts.get(0));
+    }
+
+    @Test
+    void deletingTheLastHostSticks(JenkinsRule j) throws Exception {
+        NestedVirtConfiguration.get().setHosts(List.of(new L0Host("l0-a", "qemu:///system")));
+
+        // what the form submits once the last host is deleted: no "hosts" key at all
+        j.createWebClient().executeOnServer(() -> NestedVirtConfiguration.get().configure(
+                Stapler.getCurrentRequest2(), new JSONObject()));
+        assertEquals(List.of(), NestedVirtConfiguration.get().getHosts());
+
+        j.configRoundtrip();
+        assertEquals(List.of(), NestedVirtConfiguration.get().getHosts());
+        NestedVirtConfiguration.get().load();
+        assertEquals(List.of(), NestedVirtConfiguration.get().getHosts(), "saved: read back from disk, none");
     }
 
     @Test
