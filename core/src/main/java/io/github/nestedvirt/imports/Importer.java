@@ -189,17 +189,12 @@ public final class Importer {
     }
 
     private static Measurement netperf(ImportRequest request, String source, String text) {
-        NetworkOutput.NetperfResult result;
-        try {
-            result = text.contains("THROUGHPUT=") ? NetworkOutput.parseNetperfKeyValue(text)
-                    : NetworkOutput.parseNetperfClassic(text);
-        } catch (IllegalArgumentException e) {
-            throw new UnreadableOutputException(source, 0, e.getMessage()
-                    + "; expected netperf classic output or omni -k key=value output");
-        }
-        boolean rr = result.unit().toLowerCase(Locale.ROOT).startsWith("trans");
+        NetworkOutput.NetperfResult result = text.contains("THROUGHPUT=")
+                ? NetworkOutput.parseNetperfKeyValue(source, text) : NetworkOutput.parseNetperfClassic(source, text);
+        boolean rr = result.requestResponse();
         Map<String, String> attributes = attributes(request);
         attributes.put("netperfUnit", result.unit());
+        attributes.put("netperfTest", result.test());
         result.latencies().forEach((key, value) -> attributes.put(key, decimal(value)));
         Map<String, String> variant = new TreeMap<>(Map.of("tool", "netperf", "test", rr ? "rr" : "stream"));
         variant.putAll(request.variant());
@@ -209,12 +204,7 @@ public final class Importer {
     }
 
     private static Measurement iperf3(ImportRequest request, String source, String text) {
-        NetworkOutput.Iperf3Result result;
-        try {
-            result = NetworkOutput.parseIperf3(text);
-        } catch (IllegalArgumentException e) {
-            throw new UnreadableOutputException(source, 0, e.getMessage() + "; expected iperf3 --json client output");
-        }
+        NetworkOutput.Iperf3Result result = NetworkOutput.parseIperf3(source, text);
         Map<String, String> attributes = attributes(request);
         attributes.put("sentMbps", decimal(result.sentMbps()));
         if (result.retransmits() >= 0) {

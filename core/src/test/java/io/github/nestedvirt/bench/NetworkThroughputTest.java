@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.nestedvirt.host.CommandResult;
+import io.github.nestedvirt.output.UnreadableOutputException;
 import io.github.nestedvirt.result.Better;
 import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.result.Measurement;
@@ -33,23 +34,69 @@ class NetworkThroughputTest {
     @Test
     void iperf3ErrorIsReported() {
         assertThatThrownBy(() -> NetworkOutput.parseIperf3(Fixtures.read("iperf3-client-refused.json")))
-                .hasMessage("iperf3 reported: unable to connect to server: Connection refused");
+                .hasMessage("iperf3 output: iperf3 reported: unable to connect to server: Connection refused");
         assertThatThrownBy(() -> NetworkOutput.parseIperf3("iperf3: error - unable to connect"))
-                .hasMessageStartingWith("iperf3 output is not JSON");
+                .hasMessageStartingWith("iperf3 output: no JSON object in 'iperf3: error - unable to connect'");
     }
 
     @Test
     void netperfClassicWithAndWithoutBanner() {
         assertThat(NetworkOutput.parseNetperfClassic(Fixtures.read("netperf-tcp-stream.txt")))
-                .isEqualTo(new NetworkOutput.NetperfResult(8765.43, "10^6bits/s", java.util.Map.of()));
+                .isEqualTo(new NetworkOutput.NetperfResult(8765.43, "10^6bits/s", java.util.Map.of(), "TCP_STREAM"));
         assertThat(NetworkOutput.parseNetperfClassic(Fixtures.read("netperf-tcp-stream-p0.txt")).value())
                 .isEqualTo(8765.43);
         assertThat(NetworkOutput.parseNetperfClassic(Fixtures.read("netperf-tcp-rr.txt")))
-                .isEqualTo(new NetworkOutput.NetperfResult(24567.89, "Trans/s", java.util.Map.of()));
+                .isEqualTo(new NetworkOutput.NetperfResult(24567.89, "Trans/s", java.util.Map.of(), "TCP_RR"));
         assertThat(NetworkOutput.parseNetperfClassic(Fixtures.read("netperf-tcp-rr-p0.txt")).value())
                 .isEqualTo(24567.89);
         assertThatThrownBy(() -> NetworkOutput.parseNetperfClassic("establish control: are you sure there is a "
                 + "netserver listening on 10.0.0.1 at port 12865?\n")).hasMessageContaining("no netperf result line");
+    }
+
+    @Test
+    void netperfUdpStreamIsThroughputWhatArrivedNeverATransactionRate() {
+        // the sender's line has 6 numbers, as a TCP_RR line has: the banner and heads say what it is
+        NetworkOutput.NetperfResult udp = NetworkOutput.parseNetperfClassic(Fixtures.read("netperf-udp-stream.txt"));
+        assertThat(udp).isEqualTo(new NetworkOutput.NetperfResult(20627.79, "10^6bits/s", java.util.Map.of(),
+                "UDP_STREAM"));
+        assertThat(udp.requestResponse()).isFalse();
+        // without banner (-P 0) the receiver's line of 4 numbers tells it apart from a request/response test
+        assertThat(NetworkOutput.parseNetperfClassic(Fixtures.read("netperf-udp-stream-p0.txt")))
+                .isEqualTo(new NetworkOutput.NetperfResult(18523.72, "10^6bits/s", java.util.Map.of(), "UDP_STREAM"));
+        NetworkOutput.NetperfResult rr = NetworkOutput.parseNetperfClassic(Fixtures.read("netperf-udp-rr-p0.txt"));
+        assertThat(rr).isEqualTo(new NetworkOutput.NetperfResult(35666.38, "Trans/s", java.util.Map.of(), "RR"));
+        assertThat(rr.requestResponse()).isTrue();
+    }
+
+    @Test
+    void netperfOutputThatCannotTellItsTestOrIsCutShortIsRefusedNamingTheLine() {
+        assertThatThrownBy(() -> NetworkOutput.parseNetperfClassic("udp.txt",
+                Fixtures.read("netperf-udp-stream-p0-sender-only.txt")))
+                .isInstanceOf(UnreadableOutputException.class)
+                .hasMessageStartingWith("udp.txt:1: 6 numbers without a banner, column heads or a second line")
+                .hasMessageContaining("a UDP_STREAM and a request/response test both print 6");
+        // 8765.43 cut to 87, at the end of the file without its line end
+        assertThatThrownBy(() -> NetworkOutput.parseNetperfClassic("cut.txt", Fixtures.read("netperf-tcp-stream-cut.txt")))
+                .isInstanceOf(UnreadableOutputException.class)
+                .hasMessageStartingWith("cut.txt:7: the result line ends without its line end at the end of the file");
+        assertThatThrownBy(() -> NetworkOutput.parseNetperfClassic("short.txt", Fixtures.read("netperf-tcp-stream.txt")
+                .replace("131072  16384  16384    10.00    8765.43", "131072  16384  10.00    8765.43")))
+                .hasMessageStartingWith("short.txt:7: 4 numbers, but the result line of a TCP STREAM test has 5");
+        assertThatThrownBy(() -> NetworkOutput.parseNetperfKeyValue("k.txt", "THROUGHPUT=87"))
+                .hasMessageStartingWith("k.txt:1: THROUGHPUT= ends without its line end at the end of the file");
+        assertThatThrownBy(() -> NetworkOutput.parseNetperfKeyValue("k.txt", "THROUGHPUT=8765.43\nMEAN_LATENCY=x\n"
+                + "THROUGHPUT_UNITS=10^6bits/s\n")).hasMessage("k.txt:2: MEAN_LATENCY is not a number: 'x'");
+    }
+
+    @Test
+    void iperf3JsonAfterATerminalEscapeIsReadAndBadJsonNamesItsLine() {
+        assertThat(NetworkOutput.parseIperf3("pasted.json", Fixtures.read("iperf3-client-after-escape.json")))
+                .isEqualTo(NetworkOutput.parseIperf3(Fixtures.read("iperf3-client.json")));
+        assertThatThrownBy(() -> NetworkOutput.parseIperf3("bad.json", "\u001b[F{\n  \"end\": {\n    \"sum_sent\": ,\n"))
+                .isInstanceOf(UnreadableOutputException.class)
+                .hasMessageStartingWith("bad.json:3: not JSON: Unexpected character (',' (code 44))")
+                .hasMessageNotContaining("Source:")
+                .hasMessageEndingWith("; expected iperf3 --json client output");
     }
 
     @Test

@@ -115,7 +115,25 @@ class ImporterTest {
     @Test
     void garbageForIperf3NamesTheFile() {
         assertThatThrownBy(() -> Importer.measurements(request(ImportFormat.IPERF3, dir.resolve("x.json")), "x.json",
-                "Connecting to host 10.0.0.1\n")).hasMessageStartingWith("x.json: iperf3 output is not JSON");
+                "Connecting to host 10.0.0.1\n")).hasMessage("x.json: no JSON object in 'Connecting to host 10.0.0.1'; "
+                + "expected iperf3 --json client output");
+    }
+
+    @Test
+    void netperfUdpStreamIsImportedAsThroughputAndACutFileIsRefused() throws Exception {
+        Path udp = copy(io.github.nestedvirt.bench.NetworkThroughput.class, "netperf-udp-stream.txt");
+        Measurement throughput = Importer.measurements(request(ImportFormat.NETPERF, udp), "udp.txt",
+                Files.readString(udp)).get(0);
+        assertThat(throughput.metric()).isEqualTo("throughput");
+        assertThat(throughput.unit()).isEqualTo("Mbit/s");
+        assertThat(throughput.variant()).containsEntry("test", "stream");
+        assertThat(throughput.attributes()).containsEntry("netperfTest", "UDP_STREAM");
+        assertThat(throughput.values()).containsExactly(20627.79);
+
+        Path cut = copy(io.github.nestedvirt.bench.NetworkThroughput.class, "netperf-tcp-stream-cut.txt");
+        assertThatThrownBy(() -> Importer.measurements(request(ImportFormat.NETPERF, cut), "cut.txt",
+                Files.readString(cut))).isInstanceOf(UnreadableOutputException.class)
+                .hasMessageStartingWith("cut.txt:7: the result line ends without its line end");
     }
 
     @Test
