@@ -36,7 +36,7 @@ final class BenchCommand {
         Integer runs;
 
         @Option(names = "--max-runs", paramLabel = "N",
-                description = "Cap on runs while the samples vary by 2.5% or more (Phoronix rule). Default: 2 x runs.")
+                description = "Cap on runs while the samples vary by 2.5%% or more (Phoronix rule). Default: 2 x runs.")
         Integer maxRuns;
 
         /** The benchmark's plan keys, without the host and repetition keys. */

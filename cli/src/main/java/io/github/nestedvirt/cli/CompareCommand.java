@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 /** {@code nvmx compare RESULTS_DIR}: a run against a baseline, with a verdict per measurement. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Compares a run (default: the latest) with a baseline in a results directory: per "
-                + "measurement the baseline and candidate medians, the change of the mean with its 95% interval, "
+                + "measurement the baseline and candidate medians, the change of the mean with its 95%% interval, "
                 + "the p-value of a significance test and a verdict (REGRESSION, IMPROVEMENT, NO_CHANGE, "
                 + "NOT_COMPARABLE). Then the run's level overheads (L1/L0, L2/L1) and its variants side by side.",
             "A regression needs a significant change that reaches every threshold set. Measurements taken on hosts "
