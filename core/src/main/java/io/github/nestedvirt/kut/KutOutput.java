@@ -3,7 +3,9 @@ package io.github.nestedvirt.kut;
 import io.github.nestedvirt.output.OutputLines;
 import io.github.nestedvirt.output.UnreadableOutputException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,13 +19,19 @@ public final class KutOutput {
 
     private static final Pattern RUNNER = Pattern.compile("(PASS|FAIL|SKIP) +(\\S+)(?: +(.*))?");
     private static final Pattern CHECK = Pattern.compile("(PASS|FAIL|SKIP|XFAIL|XPASS): ?(.*)");
-    private static final Pattern SUMMARY = Pattern.compile("SUMMARY: *(.*)");
+    private static final Pattern SUMMARY = Pattern.compile("(?i)summary: *(.*)");
+    /** The older single-test style (2013): {@code NAME: PASS}. */
+    private static final Pattern OLD_CHECK = Pattern.compile("(.*\\S) *: *(PASS|FAIL|SKIP)");
+    /** The older summary without its word: {@code N tests, M failures}. */
+    private static final Pattern BARE_COUNTS = Pattern.compile("\\d+ tests?(?:, *\\d+ [a-z ]+)*");
+    /** A total written by hand under runner output: {@code PASS 23}. */
+    private static final Pattern TOTAL = Pattern.compile("(PASS|FAIL|SKIP) +(\\d+)");
     private static final Pattern TAP_TEST = Pattern.compile("(not )?ok\\b *(\\d+)? *(?:- *)?(.*)");
     private static final Pattern TAP_DIRECTIVE = Pattern.compile("(.*?) *# *(skip|todo)\\S* *(.*)",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern TAP_PLAN = Pattern.compile("1\\.\\.(\\d+)(?: *#.*)?");
     private static final Pattern COUNT_PART = Pattern.compile(
-            "(\\d+) (tests?|unexpected failures?|expected failures?|skipped)");
+            "(\\d+) (tests?|unexpected failures?|expected failures?|failures?|skipped)");
     private static final Pattern NAME_AND_REST = Pattern.compile("([^\\s:(]+)(?::? *\\((.*)\\)|: *(.*)|)");
 
     private KutOutput() {
@@ -40,22 +48,44 @@ public final class KutOutput {
     private static KutResult parseRunner(String source, List<String> lines) {
         List<KutTest> tests = new ArrayList<>();
         List<KutTest> checks = new ArrayList<>();
+        List<KutTest> sinceSummary = new ArrayList<>();
+        Map<String, Integer> runnerWords = new HashMap<>();
+        List<Matcher> totals = new ArrayList<>();
+        List<Integer> totalLines = new ArrayList<>();
         KutCounts summary = null;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             Matcher check = CHECK.matcher(line);
             Matcher runner = RUNNER.matcher(line);
             Matcher summaryLine = SUMMARY.matcher(line);
+            Matcher total = TOTAL.matcher(line);
+            Matcher oldCheck = OLD_CHECK.matcher(line);
             if (check.matches()) {
-                checks.add(new KutTest(check.group(2).strip(), KutStatus.valueOf(check.group(1)), "", null, i + 1));
-            } else if (summaryLine.matches()) {
-                summary = counts(summaryLine.group(1).strip());
+                KutTest test = new KutTest(check.group(2).strip(), KutStatus.valueOf(check.group(1)), "", null, i + 1);
+                checks.add(test);
+                sinceSummary.add(test);
+            } else if (summaryLine.matches() || BARE_COUNTS.matcher(line).matches()) {
+                String counted = summaryLine.matches() ? summaryLine.group(1).strip() : line;
+                summary = counts(counted);
                 if (summary == null) {
                     throw new UnreadableOutputException(source, i + 1, "expected 'SUMMARY: N tests[, M unexpected"
                             + " failures][, K expected failures][, S skipped]', got '" + line + "'");
                 }
+                if (!sinceSummary.isEmpty()) {
+                    agree(source, i + 1, line, summary, sinceSummary);
+                }
+                sinceSummary.clear();
+            } else if (total.matches()) {
+                totals.add(total);
+                totalLines.add(i + 1);
             } else if (runner.matches()) {
                 tests.add(runnerTest(source, i + 1, runner.group(1), runner.group(2), runner.group(3)));
+                runnerWords.merge(runner.group(1), 1, Integer::sum);
+            } else if (oldCheck.matches()) {
+                KutTest test = new KutTest(oldCheck.group(1).strip(), KutStatus.valueOf(oldCheck.group(2)), "", null,
+                        i + 1);
+                checks.add(test);
+                sinceSummary.add(test);
             }
         }
         if (tests.isEmpty() && checks.isEmpty()) {
@@ -63,7 +93,39 @@ public final class KutOutput {
                     + " such as 'PASS msr (15 tests)' or 'SKIP vmx (reason)', checks such as 'PASS: msg', or TAP"
                     + " ('ok 1 - msr')");
         }
+        for (int t = 0; t < totals.size(); t++) {
+            String word = totals.get(t).group(1);
+            int said = Integer.parseInt(totals.get(t).group(2));
+            int found = runnerWords.getOrDefault(word, 0);
+            if (said != found) {
+                throw new UnreadableOutputException(source, totalLines.get(t), "'" + word + " " + said + "' reads as a "
+                        + "total, not a test, but " + found + " " + word + " lines were found");
+            }
+        }
+        if (tests.isEmpty() && !sinceSummary.isEmpty()) {
+            // a test's log whose last checks have no SUMMARY after them: the test died before its end
+            checks.add(new KutTest(NO_SUMMARY, KutStatus.FAIL, "the log ends after " + sinceSummary.size()
+                    + " check(s) without the SUMMARY line a test prints when it ends: it crashed, hung or was killed",
+                    null, lines.size()));
+        }
         return new KutResult(KutFormat.RUNNER, tests, checks, summary);
+    }
+
+    /** The entry that stands for a test log cut short: a crash, never a pass. */
+    public static final String NO_SUMMARY = "no SUMMARY";
+
+    /** A SUMMARY line must count the checks printed since the previous one. */
+    private static void agree(String source, int line, String text, KutCounts summary, List<KutTest> checks) {
+        long failures = checks.stream().filter(c -> c.status() == KutStatus.FAIL || c.status() == KutStatus.XPASS)
+                .count();
+        long skipped = checks.stream().filter(c -> c.status() == KutStatus.SKIP).count();
+        long expected = checks.stream().filter(c -> c.status() == KutStatus.XFAIL).count();
+        if (summary.tests() != checks.size() || summary.unexpectedFailures() != failures
+                || summary.skipped() != skipped || summary.expectedFailures() != expected) {
+            throw new UnreadableOutputException(source, line, "'" + text + "' disagrees with the " + checks.size()
+                    + " check lines before it (" + failures + " failed, " + skipped + " skipped, " + expected
+                    + " expected failures): the log is incomplete or mixed; expected a test's whole log");
+        }
     }
 
     /** {@code PASS name (counts)}, {@code SKIP name (reason)}, {@code FAIL name (timeout; duration=90s)}. */
@@ -106,7 +168,8 @@ public final class KutOutput {
             String what = count.group(2);
             if (what.startsWith("test")) {
                 tests = n;
-            } else if (what.startsWith("unexpected")) {
+            } else if (what.startsWith("unexpected") || what.startsWith("fail")) {
+                // 'M failures' is the older summary's word for unexpected failures
                 unexpected = n;
             } else if (what.startsWith("expected")) {
                 expected = n;
@@ -166,10 +229,17 @@ public final class KutOutput {
             throw new UnreadableOutputException(source, line, "expected '" + (ok ? "ok" : "not ok")
                     + " N - NAME [(counts or reason)] [# SKIP reason]', got '" + description + "'");
         }
+        String name = parts.group(1);
         String inside = parts.group(2) != null ? parts.group(2).strip()
                 : parts.group(3) != null ? parts.group(3).strip() : "";
+        int colon = parts.group(3) == null ? -1 : inside.indexOf(':');
+        if (colon > 0) {
+            // 'test: check: detail': the check belongs to the name, or all of a test's checks share one
+            name = name + ": " + inside.substring(0, colon).strip();
+            inside = inside.substring(colon + 1).strip();
+        }
         KutStatus status = directive.equals("SKIP") ? KutStatus.SKIP : ok ? KutStatus.PASS : KutStatus.FAIL;
-        KutTest test = test(parts.group(1), status, inside, line);
+        KutTest test = test(name, status, inside, line);
         if (status == KutStatus.SKIP && test.reason().isEmpty() && !directiveReason.isEmpty()) {
             test = new KutTest(test.name(), status, directiveReason, test.counts(), line);
         }

@@ -107,4 +107,62 @@ class KutOutputTest {
         assertThatThrownBy(() -> KutOutput.parse("x.log", "Makefile:3: *** missing separator.\n"))
                 .hasMessageStartingWith("x.log: no kvm-unit-tests result line");
     }
+
+    @Test
+    void aTestLogThatEndsBeforeItsSummaryIsACrashNeverAPass() {
+        KutResult result = parse("test-log-no-summary.txt");
+
+        assertThat(result.summary()).isNull();
+        assertThat(result.entries()).extracting(KutTest::status)
+                .containsExactly(KutStatus.PASS, KutStatus.PASS, KutStatus.FAIL);
+        KutTest crash = result.entries().get(2);
+        assertThat(crash.name()).isEqualTo(KutOutput.NO_SUMMARY);
+        assertThat(crash.reason()).startsWith("the log ends after 2 check(s) without the SUMMARY line")
+                .contains("crashed, hung or was killed");
+        assertThat(result.count(KutStatus.FAIL)).isEqualTo(1);
+    }
+
+    @Test
+    void aSummaryThatDisagreesWithTheCheckLinesIsRefusedAtItsLine() {
+        assertThatThrownBy(() -> parse("test-log-summary-mismatch.txt"))
+                .isInstanceOf(UnreadableOutputException.class)
+                .hasMessageStartingWith("test-log-summary-mismatch.txt:11: 'SUMMARY: 5 tests, 1 unexpected failures'"
+                        + " disagrees with the 2 check lines before it (1 failed, 0 skipped, 0 expected failures)");
+    }
+
+    @Test
+    void handWrittenTotalsUnderRunnerOutputAreNoTestsAndMustAddUp() {
+        KutResult result = parse("runner-hand-totals.txt");
+        assertThat(result.tests()).extracting(KutTest::name).containsExactly("apic-split", "msr", "vmx");
+
+        String wrong = TestOutputs.read(KutOutputTest.class, "runner-hand-totals.txt").replace("PASS 2", "PASS 23");
+        assertThatThrownBy(() -> KutOutput.parse("totals.txt", wrong))
+                .hasMessage("totals.txt:5: 'PASS 23' reads as a total, not a test, but 2 PASS lines were found");
+    }
+
+    @Test
+    void theOlderSingleTestStyleOf2013IsRead() {
+        KutResult result = parse("old-style-2013.txt");
+        assertThat(result.entries()).extracting(KutTest::name, KutTest::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("VMX enable", KutStatus.PASS),
+                org.assertj.core.groups.Tuple.tuple("vmxon", KutStatus.PASS),
+                org.assertj.core.groups.Tuple.tuple("vmptrld", KutStatus.FAIL),
+                org.assertj.core.groups.Tuple.tuple("vmclear", KutStatus.PASS));
+        assertThat(result.summary()).isEqualTo(new KutCounts(4, 1, 0, 0));
+
+        KutResult bare = parse("old-style-2013-bare.txt");
+        assertThat(bare.summary()).isEqualTo(new KutCounts(2, 0, 0, 0));
+        assertThat(bare.entries()).hasSize(2).allMatch(test -> test.status() == KutStatus.PASS);
+    }
+
+    @Test
+    void tapChecksOfOneTestKeepTheirOwnNamesAndReasons() {
+        KutResult result = parse("tap-checks.txt");
+        assertThat(result.tests()).extracting(KutTest::name, KutTest::reason).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("msr", ""),
+                org.assertj.core.groups.Tuple.tuple("vmx: test_vmxon", "vmxon with unaligned region succeeded"),
+                org.assertj.core.groups.Tuple.tuple("vmx: test_vmptrld", "vmptrld with VMXON pointer succeeded"),
+                org.assertj.core.groups.Tuple.tuple("vmx_pf_exception_test", "timeout; duration=90s"));
+        assertThat(result.tests().get(3).status()).isEqualTo(KutStatus.TIMEOUT);
+    }
 }
