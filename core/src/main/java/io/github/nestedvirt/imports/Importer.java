@@ -93,8 +93,8 @@ public final class Importer {
     public static List<Measurement> measurements(ImportRequest request, String source, String text) {
         return switch (request.format()) {
             case KVM_UNIT_TESTS -> kvmUnitTests(request, KutOutput.parse(source, text));
-            case TIME -> List.of(timed(request, source, text, "time", 0));
-            case GUESTFISH_LOOP -> List.of(timed(request, source, text, GuestfishLaunch.BENCHMARK, 1));
+            case TIME -> timed(request, source, text, "time", 0);
+            case GUESTFISH_LOOP -> timed(request, source, text, GuestfishLaunch.BENCHMARK, 1);
             case KVM_STAT -> kvmStat(request, KvmStatOutput.parse(source, text, request.kvmStatInterval()));
             case NETPERF -> List.of(netperf(request, source, text));
             case IPERF3 -> List.of(iperf3(request, source, text));
@@ -130,22 +130,50 @@ public final class Importer {
                 List.of(Sample.of(n)), attributes);
     }
 
-    private static Measurement timed(ImportRequest request, String source, String text, String defaultBenchmark,
+    /**
+     * One measurement per timed command: a log where {@code /usr/bin/time -v make} is followed by the shell's
+     * {@code time} of an outer command holds two series, never one. With several, each has its command (or,
+     * where the log does not show it, the kind of {@code time} that printed it) in the variant as {@code timed}.
+     */
+    private static List<Measurement> timed(ImportRequest request, String source, String text, String defaultBenchmark,
             int defaultWarmups) {
         TimeOutput.Result result = TimeOutput.parse(source, text);
+        Map<String, List<TimedRun>> series = new LinkedHashMap<>();
+        for (TimedRun run : result.runs()) {
+            String key = run.command() != null ? run.command() : "(" + formatOf(result, run) + ")";
+            series.computeIfAbsent(key, k -> new ArrayList<>()).add(run);
+        }
+        List<Measurement> measurements = new ArrayList<>();
+        for (Map.Entry<String, List<TimedRun>> timed : series.entrySet()) {
+            Map<String, String> variant = new TreeMap<>(request.variant());
+            if (series.size() > 1) {
+                variant.put("timed", timed.getKey());
+            }
+            measurements.add(timedSeries(request, source, timed.getValue(), formatOf(result, timed.getValue().get(0)),
+                    variant, defaultBenchmark, defaultWarmups));
+        }
+        return measurements;
+    }
+
+    private static String formatOf(TimeOutput.Result result, TimedRun run) {
+        return run.format().name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static Measurement timedSeries(ImportRequest request, String source, List<TimedRun> runs, String format,
+            Map<String, String> variant, String defaultBenchmark, int defaultWarmups) {
         int warmups = request.warmups() != null ? request.warmups() : defaultWarmups;
         if (warmups < 0) {
             throw new IllegalArgumentException("--warmups: must be 0 or more, got " + warmups);
         }
-        if (result.runs().size() <= warmups) {
-            throw new UnreadableOutputException(source, 0, result.runs().size() + " timed run(s), but the first "
+        if (runs.size() <= warmups) {
+            throw new UnreadableOutputException(source, 0, runs.size() + " timed run(s), but the first "
                     + warmups + " are warm-ups: nothing left to measure; give --warmups 0 to keep them");
         }
         List<Sample> samples = new ArrayList<>();
         double user = 0;
         double system = 0;
         long maxRss = -1;
-        for (TimedRun run : result.runs()) {
+        for (TimedRun run : runs) {
             if (run.exitStatus() != null && run.exitStatus() != 0) {
                 throw new UnreadableOutputException(source, run.line(), "the timed command failed (exit status "
                         + run.exitStatus() + "): its time measures nothing");
@@ -156,19 +184,19 @@ public final class Importer {
             maxRss = Math.max(maxRss, run.maxResidentKb() == null ? -1 : run.maxResidentKb());
         }
         Map<String, String> attributes = attributes(request);
-        attributes.put("output", result.format().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        attributes.put("output", format);
         attributes.put("warmups", Integer.toString(warmups));
         attributes.put("userSecondsTotal", decimal(user));
         attributes.put("systemSecondsTotal", decimal(system));
         if (maxRss >= 0) {
             attributes.put("maxResidentKb", Long.toString(maxRss));
         }
-        String command = result.runs().get(0).command();
+        String command = runs.get(0).command();
         if (command != null) {
             attributes.put("command", command);
         }
         return new Measurement(benchmark(request, defaultBenchmark), metric(request, "seconds"), request.level(),
-                request.host(), request.variant(), "s", Better.LOWER, samples, attributes);
+                request.host(), variant, "s", Better.LOWER, samples, attributes);
     }
 
     private static List<Measurement> kvmStat(ImportRequest request, KvmStatCapture capture) {

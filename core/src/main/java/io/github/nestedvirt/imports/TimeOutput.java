@@ -34,6 +34,11 @@ public final class TimeOutput {
         }
     }
 
+    /**
+     * The command line a shell's {@code time} timed, where the log shows it: a prompt ({@code $ time make},
+     * {@code # time make}, {@code user@host:~$ time make}) or {@code set -x}'s trace ({@code + time make}).
+     */
+    private static final Pattern TIME_COMMAND = Pattern.compile("(?:.*?[$#]\\s+|\\++\\s+)time\\s+(?:-p\\s+)?(\\S.*)");
     private static final Pattern SHELL_LINE = Pattern.compile("(real|user|sys)\\s+(.+)");
     private static final Pattern BASH_TIME = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(\\d+(?:[.,]\\d+)?)s");
     private static final Pattern POSIX_TIME = Pattern.compile("\\d+(?:[.,]\\d+)?");
@@ -49,9 +54,15 @@ public final class TimeOutput {
         List<String> lines = OutputLines.of(text);
         List<Run> runs = new ArrayList<>();
         Run current = null;
+        String shown = null;
         for (int i = 0; i < lines.size(); i++) {
             int number = i + 1;
             String line = lines.get(i).strip();
+            Matcher typed = TIME_COMMAND.matcher(line);
+            if (typed.matches() && !typed.group(1).startsWith("-")) {
+                shown = typed.group(1).strip(); // /usr/bin/time -v names its command itself
+                continue;
+            }
             Matcher shell = SHELL_LINE.matcher(line);
             Matcher verbose = VERBOSE_LINE.matcher(line);
             Matcher gnu = GNU_LINE.matcher(line);
@@ -62,6 +73,8 @@ public final class TimeOutput {
                 if (shell.group(1).equals("real")) {
                     current = new Run(format, number);
                     current.real = seconds;
+                    current.command = shown;
+                    shown = null;
                     runs.add(current);
                 } else if (current != null && current.format == format) {
                     if (shell.group(1).equals("user")) {
@@ -88,7 +101,7 @@ public final class TimeOutput {
                         + " 'Elapsed (wall clock) time (h:mm:ss or m:ss): M:SS.ss'");
             }
             timed.add(new TimedRun(run.realLine, run.real, run.user, run.system, run.maxResidentKb, run.command,
-                    run.exitStatus));
+                    run.exitStatus, run.format));
         }
         if (timed.isEmpty()) {
             throw new UnreadableOutputException(source, 0, "no timing found: expected bash 'real 0m1.234s',"

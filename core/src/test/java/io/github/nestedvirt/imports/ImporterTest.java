@@ -144,4 +144,23 @@ class ImporterTest {
         assertThatThrownBy(() -> Importer.measurements(request, "k", "kvm_exit 10 2\n"))
                 .hasMessageStartingWith("--metric: kvm-stat imports several metrics");
     }
+
+    @Test
+    void eachTimedCommandOfALogIsItsOwnSeriesWithTheCommandTheLogShows() throws Exception {
+        Path file = copy(ImporterTest.class, "time-v-inside-bash-time.txt");
+
+        List<Measurement> series = Importer.measurements(request(ImportFormat.TIME, file), "build.log",
+                Files.readString(file));
+
+        assertThat(series).hasSize(2);
+        assertThat(series.get(0).variant()).containsEntry("timed", "make -j3");
+        assertThat(series.get(0).values()).containsExactly(3723.45);
+        assertThat(series.get(0).attributes()).containsEntry("output", "gnu-verbose").containsEntry("command", "make -j3");
+        // the shell's time of the outer command, which the prompt line names
+        assertThat(series.get(1).variant()).containsEntry("timed", "./build-kernel.sh");
+        assertThat(series.get(1).values()).containsExactly(3730.5);
+        assertThat(series.get(1).attributes()).containsEntry("output", "bash").containsEntry("command",
+                "./build-kernel.sh");
+        assertThat(series).extracting(Measurement::key).doesNotHaveDuplicates();
+    }
 }
