@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
                 + "directory (plan name 'import'), so it joins the trends of measured runs.",
             "FORMAT: kvm-unit-tests (run_tests.sh output, a test's log, or TAP; also writes junit.xml), time "
                     + "(bash time, time -p, GNU /usr/bin/time [-v]), guestfish-loop (several 'time guestfish' "
-                    + "runs; the first is a warm-up), kvm-stat (kvm_stat -1, -l or -l -c), netperf (classic or "
+                    + "runs; the first is a warm-up), kvm-stat (kvm_stat -1, -l, -l -c or its screen), netperf (classic or "
                     + "omni -k), iperf3 (--json).",
             "ANSI colours, banners, blank lines and Windows line ends are accepted; what cannot be read is "
                     + "refused with its file and line, and nothing is stored."})

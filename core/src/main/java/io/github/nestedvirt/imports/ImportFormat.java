@@ -12,7 +12,7 @@ public enum ImportFormat {
     TIME("time"),
     /** A loop of {@code time guestfish -a /dev/null run}: the first run is a warm-up (cold appliance cache). */
     GUESTFISH_LOOP("guestfish-loop"),
-    /** {@code kvm_stat -1}, {@code -l} or {@code -l -c}. */
+    /** {@code kvm_stat -1}, {@code -l} or {@code -l -c}, or its interactive screen pasted as text. */
     KVM_STAT("kvm-stat"),
     /** netperf classic output (with or without banner) or omni {@code -k} key=value output. */
     NETPERF("netperf"),

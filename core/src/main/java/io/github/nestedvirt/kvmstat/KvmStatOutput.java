@@ -36,6 +36,9 @@ public final class KvmStatOutput {
     private static final Pattern EVENT = Pattern.compile("[A-Za-z_][^\\s,]*");
     private static final Pattern STAMPED = Pattern.compile("(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d)(.*)");
     private static final Pattern COUNT = Pattern.compile("-?\\d+");
+    /** A row of the screen: indent, event, total, %total (none on the Total row), current rate per second. */
+    private static final Pattern SCREEN_ROW = Pattern.compile(
+            "( *)(\\S.*?)\\s+(\\d+)(?:\\s+(\\d+(?:\\.\\d+)?))?(?:\\s+(\\d+))?\\s*");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private KvmStatOutput() {
@@ -50,6 +53,9 @@ public final class KvmStatOutput {
             }
             if (stripped.startsWith("timestamp,")) {
                 return KvmStatFormat.CSV;
+            }
+            if (stripped.startsWith("kvm statistics")) {
+                return KvmStatFormat.SCREEN;
             }
             return BATCH_LINE.matcher(stripped).matches() ? KvmStatFormat.BATCH : KvmStatFormat.LOG;
         }
@@ -67,7 +73,71 @@ public final class KvmStatOutput {
             case BATCH -> parseBatch(source, text);
             case LOG -> parseLog(source, text, secondsPerSample);
             case CSV -> parseCsv(source, text, secondsPerSample);
+            case SCREEN -> parseScreen(source, text);
         };
+    }
+
+    /**
+     * The interactive screen: each event's {@code CurAvg/s} (its rate over the last refresh) as one sample of
+     * one second, and its {@code Total}. A child event, indented under its parent, is named as kvm_stat -1
+     * names it: {@code kvm_exit(HLT)}. The {@code Total} row sums the others and is not an event.
+     */
+    public static KvmStatCapture parseScreen(String source, String text) {
+        Map<String, Long> rates = new LinkedHashMap<>();
+        Map<String, Long> totals = new LinkedHashMap<>();
+        List<String> lines = OutputLines.of(text);
+        int heads = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.startsWith("Guest Name")) {
+                throw new UnreadableOutputException(source, i + 1, "kvm_stat's guest view (the 'Guest Name' column, "
+                        + "key g) shows guests, not events; paste the event view (the 'Event' column)");
+            }
+            if (line.matches("Event\\s+Total\\s+%Total\\s+CurAvg/s")) {
+                heads = i;
+                break;
+            }
+        }
+        if (heads < 0) {
+            throw new UnreadableOutputException(source, 1, "the kvm_stat screen without its heads 'Event Total "
+                    + "%Total CurAvg/s'; expected the whole screen, or kvm_stat -1, -l or -l -c output");
+        }
+        int parentIndent = -1;
+        String parent = null;
+        for (int i = heads + 1; i < lines.size(); i++) {
+            String raw = lines.get(i);
+            if (raw.isBlank()) {
+                continue;
+            }
+            Matcher row = SCREEN_ROW.matcher(raw);
+            if (!row.matches()) {
+                if (rates.isEmpty()) {
+                    throw new UnreadableOutputException(source, i + 1, "no events on the screen ('" + raw.strip()
+                            + "'); expected rows 'EVENT TOTAL %TOTAL CURAVG/S'");
+                }
+                throw new UnreadableOutputException(source, i + 1, "expected 'EVENT TOTAL %TOTAL CURAVG/S' as "
+                        + "kvm_stat's screen shows it, e.g. 'kvm_exit  1234567  45.2  12345', got '" + raw.strip()
+                        + "'");
+            }
+            int indent = row.group(1).length();
+            String name = row.group(2).strip();
+            if (name.equals("Total")) {
+                break; // the sum of the rows above
+            }
+            if (parentIndent < 0 || indent <= parentIndent) {
+                parentIndent = indent;
+                parent = name;
+            } else {
+                name = parent + "(" + name + ")";
+            }
+            totals.put(name, Long.parseLong(row.group(3)));
+            rates.put(name, row.group(5) == null ? 0L : Long.parseLong(row.group(5)));
+        }
+        if (rates.isEmpty()) {
+            throw new UnreadableOutputException(source, heads + 1, "no events under the heads; expected rows "
+                    + "'EVENT TOTAL %TOTAL CURAVG/S'");
+        }
+        return new KvmStatCapture(KvmStatFormat.SCREEN, List.of(new KvmStatSample(0, null, rates)), 1.0, totals);
     }
 
     /** {@code kvm_stat -1}: one sample of one second, plus the totals. */

@@ -2,6 +2,7 @@ package io.github.nestedvirt.kvmstat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.nestedvirt.output.TestOutputs;
@@ -94,5 +95,29 @@ class KvmStatOutputTest {
     @Test
     void emptyOutputIsRefused() {
         assertThatThrownBy(() -> KvmStatOutput.parse("e.txt", "\n\n", null)).hasMessageStartingWith("e.txt: empty");
+    }
+
+    @Test
+    void theInteractiveScreenPastedIntoABugReportIsReadWithItsChildEvents() {
+        String screen = fixture("screen.txt");
+        assertThat(KvmStatOutput.detect("screen.txt", screen)).isEqualTo(KvmStatFormat.SCREEN);
+
+        KvmStatCapture capture = KvmStatOutput.parse("screen.txt", screen, null);
+
+        assertThat(capture.format()).isEqualTo(KvmStatFormat.SCREEN);
+        assertThat(capture.secondsPerSample()).isEqualTo(1.0);
+        assertThat(capture.samples()).hasSize(1);
+        assertThat(capture.samples().get(0).countsPerEvent()).containsExactly(entry("kvm_exit", 12065L),
+                entry("kvm_exit(EPT_VIOLATION)", 6401L), entry("kvm_exit(HLT)", 1200L),
+                entry("kvm_nested_vmexit", 3605L), entry("kvm_nested_vmexit_inject", 1265L));
+        assertThat(capture.totals()).containsEntry("kvm_exit", 1206512L).doesNotContainKey("Total");
+    }
+
+    @Test
+    void theScreensGuestViewAndAScreenWithoutHeadsAreRefusedNamingThem() {
+        assertThatThrownBy(() -> KvmStatOutput.parse("guests.txt", fixture("screen-guests.txt"), null))
+                .hasMessageStartingWith("guests.txt:3: kvm_stat's guest view (the 'Guest Name' column, key g)");
+        assertThatThrownBy(() -> KvmStatOutput.parse("cut.txt", "kvm statistics - summary\n kvm_exit 12 100.0 3\n",
+                null)).hasMessageStartingWith("cut.txt:1: the kvm_stat screen without its heads");
     }
 }
