@@ -78,6 +78,7 @@ final class ImportCommand implements Callable<Integer> {
                 variant, warmups, interval, start());
         Importer.Imported imported = Importer.importFile(request, new ResultStore(results));
         System.out.print(RunText.format(imported.run()));
+        imported.warnings().forEach(warning -> System.err.println("nvmx: warning: " + warning));
         System.out.println("Stored in " + imported.directory());
         imported.files().forEach(extra -> System.out.println("Wrote " + extra));
         return ExitCode.OK;

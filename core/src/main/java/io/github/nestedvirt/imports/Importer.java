@@ -20,6 +20,11 @@ import io.github.nestedvirt.result.RunId;
 import io.github.nestedvirt.result.Sample;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -51,7 +56,10 @@ public final class Importer {
      * @param directory its directory in the results store
      * @param files the files written besides {@code result.json} (JUnit XML)
      */
-    public record Imported(Run run, Path directory, List<Path> files) {
+    /**
+     * @param warnings what the import changed in the input to read it, e.g. bytes that were not UTF-8
+     */
+    public record Imported(Run run, Path directory, List<Path> files, List<String> warnings) {
     }
 
     private Importer() {
@@ -67,8 +75,9 @@ public final class Importer {
     public static Imported importFile(ImportRequest request, ResultStore store) throws IOException {
         String source = request.file().toString();
         String text;
+        List<String> warnings = new ArrayList<>();
         try {
-            text = new String(Files.readAllBytes(request.file()), StandardCharsets.UTF_8);
+            text = utf8(source, Files.readAllBytes(request.file()), warnings);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(source + ": no such file", e);
         }
@@ -86,7 +95,45 @@ public final class Importer {
             AtomicFile.write(junit, xml.toByteArray());
             files.add(junit);
         }
-        return new Imported(run, directory, List.copyOf(files));
+        return new Imported(run, directory, List.copyOf(files), List.copyOf(warnings));
+    }
+
+    /**
+     * The file as text. A byte that is not part of valid UTF-8 (a name written in Latin-1, a binary
+     * fragment) is kept visible as {@code \\xNN} instead of becoming U+FFFD, and a warning names the first
+     * line that had one.
+     */
+    static String utf8(String source, byte[] bytes, List<String> warnings) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer chunk = CharBuffer.allocate(8192);
+        StringBuilder text = new StringBuilder(bytes.length);
+        int escaped = 0;
+        int firstLine = 0;
+        while (true) {
+            CoderResult result = decoder.decode(in, chunk, true);
+            text.append(chunk.flip());
+            chunk.clear();
+            if (result.isError()) {
+                if (escaped == 0) {
+                    firstLine = 1 + (int) text.chars().filter(c -> c == '\n').count();
+                }
+                for (int i = 0; i < result.length(); i++) {
+                    text.append(String.format(Locale.ROOT, "\\x%02X", in.get() & 0xff));
+                }
+                escaped += result.length();
+            } else if (result.isUnderflow()) {
+                decoder.flush(chunk);
+                text.append(chunk.flip());
+                break;
+            }
+        }
+        if (escaped > 0) {
+            warnings.add(source + ":" + firstLine + ": " + escaped + " byte(s) that are not UTF-8 are kept as \\xNN"
+                    + " (in test names and reasons too); the rest of the file was read as UTF-8");
+        }
+        return text.toString();
     }
 
     /** The measurements in {@code text}, labelled as the request says: a pure function. */

@@ -163,4 +163,18 @@ class ImporterTest {
                 "./build-kernel.sh");
         assertThat(series).extracting(Measurement::key).doesNotHaveDuplicates();
     }
+
+    @Test
+    void bytesThatAreNotUtf8AreKeptAsEscapesAndTheImportSaysSo() throws Exception {
+        byte[] latin1 = "PASS msr (15 tests)\nFAIL vmx_caf\u00e9 (3 tests, 1 unexpected failures)\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Path file = Files.write(dir.resolve("latin1.log"), latin1);
+
+        Importer.Imported imported = Importer.importFile(request(ImportFormat.KVM_UNIT_TESTS, file),
+                new ResultStore(dir.resolve("results")));
+
+        assertThat(imported.warnings()).containsExactly(file + ":2: 1 byte(s) that are not UTF-8 are kept as \\xNN"
+                + " (in test names and reasons too); the rest of the file was read as UTF-8");
+        assertThat(Files.readString(imported.files().get(0))).contains("vmx_caf\\xE9").doesNotContain("\uFFFD");
+    }
 }
