@@ -18,7 +18,6 @@ import io.github.nestedvirt.result.ResultStore;
 import io.github.nestedvirt.result.Run;
 import io.github.nestedvirt.result.RunId;
 import io.github.nestedvirt.result.Sample;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -83,18 +82,20 @@ public final class Importer {
         }
         Instant start = request.start() != null ? request.start()
                 : Files.getLastModifiedTime(request.file()).toInstant();
-        List<Measurement> measurements = measurements(request, source, text);
+        // kvm-unit-tests output is read once: its measurements and its JUnit XML come from one result
+        KutResult suite = request.format() == ImportFormat.KVM_UNIT_TESTS ? KutOutput.parse(source, text) : null;
+        List<Measurement> measurements = suite != null ? kvmUnitTests(request, suite)
+                : measurements(request, source, text);
+        text = null; // not needed past here: a large input can go before the JUnit XML is written
         Run run = new Run(Run.SCHEMA_VERSION, RunId.next(start), start, start, PLAN, List.of(), measurements,
                 List.of());
-        Path directory = store.save(run);
-        List<Path> files = new ArrayList<>();
-        if (request.format() == ImportFormat.KVM_UNIT_TESTS) {
-            ByteArrayOutputStream xml = new ByteArrayOutputStream();
-            KutJUnitXml.write(KutOutput.parse(source, text), suiteName(request), xml);
-            Path junit = directory.resolve(JUNIT_FILE);
-            AtomicFile.write(junit, xml.toByteArray());
-            files.add(junit);
+        Map<String, AtomicFile.Content> besides = new LinkedHashMap<>();
+        if (suite != null) {
+            besides.put(JUNIT_FILE, out -> KutJUnitXml.write(suite, suiteName(request), out));
         }
+        Path directory = store.save(run, besides);
+        List<Path> files = new ArrayList<>();
+        besides.keySet().forEach(name -> files.add(directory.resolve(name)));
         return new Imported(run, directory, List.copyOf(files), List.copyOf(warnings));
     }
 

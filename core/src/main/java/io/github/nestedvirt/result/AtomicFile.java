@@ -1,7 +1,9 @@
 package io.github.nestedvirt.result;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -25,16 +27,26 @@ public final class AtomicFile {
     private AtomicFile() {
     }
 
+    /** What goes into a file, written as a stream so that a large file is never held in memory whole. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
     /** Writes {@code content} to {@code target}, replacing what was there. */
     public static void write(Path target, byte[] content) throws IOException {
+        write(target, out -> out.write(content));
+    }
+
+    /** Writes what {@code content} streams to {@code target}, replacing what was there. */
+    public static void write(Path target, Content content) throws IOException {
         Path directory = target.toAbsolutePath().getParent();
         Path temp = Files.createTempFile(directory, "." + target.getFileName() + ".", TEMP_SUFFIX);
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+                    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
+                content.writeTo(out);
+                out.flush();
                 channel.force(true);
             }
             try {

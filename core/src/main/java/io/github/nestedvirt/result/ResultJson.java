@@ -39,6 +39,12 @@ public final class ResultJson {
         return MAPPER.writeValueAsBytes(run);
     }
 
+    /** The same, streamed to {@code out}, which stays open: a large run is never held in memory as bytes. */
+    public static void write(Run run, java.io.OutputStream out) throws IOException {
+        MAPPER.writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .writeValue(out, run);
+    }
+
     /**
      * Reads a run from JSON.
      *

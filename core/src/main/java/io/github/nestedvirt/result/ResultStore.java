@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -37,10 +38,39 @@ public final class ResultStore {
      * @throws IllegalArgumentException if the run's id is not a run id (see {@link RunId})
      */
     public Path save(Run run) throws IOException {
+        return save(run, Map.of());
+    }
+
+    /**
+     * The same, with files of its own beside the result (e.g. {@code junit.xml}), streamed to disk. All of
+     * them or none: {@code result.json} is written last, and a new run's directory is removed again if
+     * anything fails, even an {@link OutOfMemoryError}, so no half-stored run is left behind.
+     */
+    public Path save(Run run, Map<String, AtomicFile.Content> besides) throws IOException {
         Path directory = root.resolve(RunId.requireValid(run.id()));
+        boolean existed = Files.isDirectory(directory);
         Files.createDirectories(directory);
-        AtomicFile.write(directory.resolve(RESULT_FILE), ResultJson.write(run));
+        boolean stored = false;
+        try {
+            for (Map.Entry<String, AtomicFile.Content> file : besides.entrySet()) {
+                AtomicFile.write(directory.resolve(file.getKey()), file.getValue());
+            }
+            AtomicFile.write(directory.resolve(RESULT_FILE), out -> ResultJson.write(run, out));
+            stored = true;
+        } finally {
+            if (!stored && !existed) {
+                removeTree(directory);
+            }
+        }
         return directory;
+    }
+
+    private static void removeTree(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     /**

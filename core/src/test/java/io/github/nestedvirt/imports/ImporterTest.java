@@ -177,4 +177,19 @@ class ImporterTest {
                 + " (in test names and reasons too); the rest of the file was read as UTF-8");
         assertThat(Files.readString(imported.files().get(0))).contains("vmx_caf\\xE9").doesNotContain("\uFFFD");
     }
+
+    @Test
+    void aRunWhoseJUnitXmlCannotBeWrittenIsNotStoredAtAllSimulatedWriteFailure() throws Exception {
+        ResultStore store = new ResultStore(dir.resolve("results"));
+        Run run = new Run(Run.SCHEMA_VERSION, io.github.nestedvirt.result.RunId.next(Instant.now()), Instant.now(),
+                Instant.now(), "import", List.of(), List.of(), List.of());
+
+        assertThatThrownBy(() -> store.save(run, Map.of("junit.xml", out -> {
+            out.write("<testsuite>".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            throw new java.io.IOException("No space left on device"); // a full disk, which a test cannot make here
+        }))).hasMessage("No space left on device");
+
+        assertThat(dir.resolve("results").resolve(run.id())).as("no half-stored run").doesNotExist();
+        assertThat(store.loadAll().runs()).isEmpty();
+    }
 }
