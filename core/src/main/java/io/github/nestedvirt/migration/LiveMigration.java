@@ -6,6 +6,7 @@ import io.github.nestedvirt.lifecycle.TeardownReport;
 import io.github.nestedvirt.lifecycle.TopologyRecord;
 import io.github.nestedvirt.provision.LibvirtFailedException;
 import io.github.nestedvirt.provision.LibvirtSession;
+import io.github.nestedvirt.provision.Provisioner;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -172,6 +173,13 @@ public final class LiveMigration {
             Optional<MigrationRefusal> refusal = MigrationRefusal.of(message, e.errorNumber());
             if (refusal.isPresent()) {
                 throw new MigrationRefusedException(route.destinationUri(), refusal.get(), e);
+            }
+            if (message != null && message.contains("unexpectedly failed")) {
+                // The source only knows its QEMU stopped sending; why (the destination refusing the
+                // incoming state, a lost connection) is written in the QEMU logs of the two L0s.
+                throw e.with("the guest stays on " + route.sourceUri() + "; why QEMU ended the migration is in "
+                        + Provisioner.LIBVIRT_QEMU_LOGS + route.guest() + ".log on the destination ("
+                        + route.destinationUri() + ") and on the source");
             }
             throw e;
         }

@@ -162,7 +162,13 @@ public final class MigrationBenchmark {
                     long from = System.nanoTime();
                     moved = migration.migrate(leg, record);
                     long until = System.nanoTime();
-                    downtime.add(Sample.of(probe.longestSilenceMillis(from, until, ANSWER_TIMEOUT)));
+                    try {
+                        downtime.add(Sample.of(probe.longestSilenceMillis(from, until, ANSWER_TIMEOUT)));
+                    } catch (HostException silent) {
+                        throw new HostException(checks.probe(), String.format("%s (after the migration of %s, which "
+                                + "libvirt reported done in %.1f s); %s", silent.getMessage(), leg.describe(),
+                                moved.seconds(), freshLogin(checks.probe())), silent);
+                    }
                 }
             }
             seconds.add(Sample.of(moved.seconds()));
@@ -217,6 +223,17 @@ public final class MigrationBenchmark {
 
     private static OptionalDouble scaled(OptionalDouble value, double divisor) {
         return value.isPresent() ? OptionalDouble.of(value.getAsDouble() / divisor) : value;
+    }
+
+    /** Whether a guest whose probe fell silent still answers a new session: lost, or only its old connection. */
+    private String freshLogin(String guest) throws InterruptedException {
+        try (Host host = login.login(guest)) {
+            host.run("uname -r", ANSWER_TIMEOUT).orThrow(host.name());
+            return "a fresh SSH login answers, so only the probe's connection was lost in the switch-over";
+        } catch (HostException e) {
+            return "a fresh SSH login fails too (" + e.getMessage() + "): the guest is lost on its new L0; its "
+                    + "serial and QEMU logs there say more";
+        }
     }
 
     /** A fresh SSH login and a command: the guest survived the move. */

@@ -56,7 +56,7 @@ import org.libvirt.StorageVol;
 public final class Provisioner {
 
     /** Where libvirt keeps each domain's qemu log; it stays after undefine, so it is recorded too. */
-    static final String LIBVIRT_QEMU_LOGS = "/var/log/libvirt/qemu/";
+    public static final String LIBVIRT_QEMU_LOGS = "/var/log/libvirt/qemu/";
 
     /** How often a bridged guest's subnet is swept while L0's ARP table lacks it. */
     private static final Duration ARP_SWEEP_INTERVAL = Duration.ofSeconds(2);

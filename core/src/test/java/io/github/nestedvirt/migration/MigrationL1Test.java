@@ -102,7 +102,8 @@ class MigrationL1Test {
                 assertThat(domainsOn(FIRST_L0)).contains(name);
                 assertThat(TopologyRecord.read(runDir).live()).noneMatch(r -> r.where().equals(secondL0.uri()));
 
-                List<Measurement> roundTrip = benchmark.run(route, 1, checks, lifecycle.record());
+                List<Measurement> roundTrip = secondL0.logsIfFailing(name,
+                        () -> benchmark.run(route, 1, checks, lifecycle.record()));
 
                 assertThat(roundTrip).extracting(Measurement::metric)
                         .containsExactly("seconds", "downtime", "qemu-downtime", "memory-rounds", "memory-sent");
@@ -124,7 +125,8 @@ class MigrationL1Test {
                 assertThat(domainsOn(FIRST_L0)).contains(name);
                 assertThat(secondL0.domains()).doesNotContain(name);
 
-                List<Measurement> oneWay = benchmark.run(route, 0, checks, lifecycle.record());
+                List<Measurement> oneWay = secondL0.logsIfFailing(name,
+                        () -> benchmark.run(route, 0, checks, lifecycle.record()));
 
                 assertThat(oneWay.get(0).samples()).hasSize(1);
                 assertThat(secondL0.domains()).contains(name);
@@ -162,8 +164,8 @@ class MigrationL1Test {
                             .orThrow(l1.name());
                 }
 
-                List<Measurement> measured = benchmark.run(route, 0,
-                        new MigrationBenchmark.Checks(name, List.of(name)), lifecycle.record());
+                List<Measurement> measured = secondL0.logsIfFailing(name, () -> benchmark.run(route, 0,
+                        new MigrationBenchmark.Checks(name, List.of(name)), lifecycle.record()));
 
                 assertThat(measured.get(0).variant()).containsEntry("storage", "copy");
                 print("storage copy, one way", measured);

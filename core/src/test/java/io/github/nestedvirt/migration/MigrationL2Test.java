@@ -8,6 +8,7 @@ import io.github.nestedvirt.lifecycle.Lifecycle;
 import io.github.nestedvirt.lifecycle.Resource;
 import io.github.nestedvirt.lifecycle.TeardownReport;
 import io.github.nestedvirt.lifecycle.TopologyRecord;
+import io.github.nestedvirt.provision.LibvirtFailedException;
 import io.github.nestedvirt.provision.ProvisionedTopology;
 import io.github.nestedvirt.provision.Provisioner;
 import io.github.nestedvirt.provision.TestGuestImage;
@@ -90,7 +91,7 @@ class MigrationL2Test {
                 MigrationBenchmark benchmark = new MigrationBenchmark(LiveMigration.withLibvirt(),
                         guest -> SshHost.connect(guests.sshTarget(guest)), MigrationL1Test.PRINT);
 
-                measured = benchmark.run(route, 1, checks, lifecycle.record());
+                measured = secondL0.logsIfFailing(l1, () -> benchmark.run(route, 1, checks, lifecycle.record()));
 
                 bootAfter = bootId(guests, l2);
                 assertThat(MigrationL1Test.domainsOn(FIRST_L0)).contains(l1);
@@ -127,8 +128,10 @@ class MigrationL2Test {
      * destination refuses it: the result must say "not supported", and the L1 with its L2 must go on
      * running where it was. A busy L2 makes that likely, not certain: a switch-over between two of
      * the L2's exits moves the L1, and then the L2 must have moved with it, the same boot. So the L1
-     * goes back and forth until refused, at most {@value #KVM_L2_ATTEMPTS} times; every outcome keeps
-     * the L2, and teardown leaves nothing on either daemon.
+     * goes back and forth until refused, at most {@value #KVM_L2_ATTEMPTS} times. On a loaded machine the
+     * source may see its stream cut before the destination's reason arrives ("job 'migration out'
+     * unexpectedly failed"): the engine then says where the reason is written, and the test goes on.
+     * Every outcome keeps the L2, and teardown leaves nothing on either daemon.
      */
     @Test
     void anL1RunningAKvmL2IsRefusedForItsNestedStateOrMovesWithItAndNeverLosesIt() throws Exception {
@@ -159,6 +162,16 @@ class MigrationL2Test {
                     } catch (MigrationRefusedException e) {
                         refused = e;
                         System.out.printf("Attempt %d: %s%n", attempt, e.getMessage());
+                    } catch (LibvirtFailedException e) {
+                        // The same refusal, raced: the source QEMU saw its stream cut before the
+                        // destination's reason reached libvirt. The engine must say where the reason
+                        // is and keep the L1 on the source, as checked below.
+                        assertThat(e).hasMessageContaining("unexpectedly failed")
+                                .hasMessageContaining("the guest stays on " + where)
+                                .hasMessageContaining("/var/log/libvirt/qemu/" + l1 + ".log");
+                        System.out.printf("Attempt %d: failed without the destination's reason: %s%n", attempt,
+                                e.getMessage());
+                        secondL0.printLogsOf(l1);
                     }
                     String here = where;
                     String there = here.equals(FIRST_L0) ? secondL0.uri() : FIRST_L0;

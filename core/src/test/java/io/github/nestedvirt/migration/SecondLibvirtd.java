@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.nestedvirt.provision.LibvirtDomain;
 import io.github.nestedvirt.provision.LibvirtSession;
+import io.github.nestedvirt.provision.Provisioner;
 import io.github.nestedvirt.provision.TestGuestImage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -165,6 +168,35 @@ public final class SecondLibvirtd implements AutoCloseable {
                     return null;
                 });
             }
+        }
+    }
+
+    /**
+     * Prints the last lines of {@code guest}'s QEMU and serial logs on both L0s (this daemon's, and
+     * the first one's under {@code /var/log/libvirt/qemu}) to the test's error output: a failed
+     * migration test keeps why, although its teardown removes the guest and this directory.
+     */
+    public void printLogsOf(String guest) {
+        for (Path log : List.of(dir.resolve("log/qemu/" + guest + ".log"), dir.resolve("log/qemu/" + guest + "-serial.log"),
+                Path.of(Provisioner.LIBVIRT_QEMU_LOGS, guest + ".log"),
+                Path.of(Provisioner.LIBVIRT_QEMU_LOGS, guest + "-serial.log"))) {
+            try {
+                List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
+                System.err.println("---- last lines of " + log + " ----");
+                lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.err::println);
+            } catch (IOException e) {
+                System.err.println("---- " + log + ": not readable: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Does {@code work}, and when it fails prints {@code guest}'s logs first ({@link #printLogsOf}). */
+    public <T> T logsIfFailing(String guest, Callable<T> work) throws Exception {
+        try {
+            return work.call();
+        } catch (Exception | AssertionError e) {
+            printLogsOf(guest);
+            throw e;
         }
     }
 
