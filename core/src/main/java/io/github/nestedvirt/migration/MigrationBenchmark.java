@@ -227,8 +227,8 @@ public final class MigrationBenchmark {
 
     /** Whether a guest whose probe fell silent still answers a new session: lost, or only its old connection. */
     private String freshLogin(String guest) throws InterruptedException {
-        try (Host host = login.login(guest)) {
-            host.run("uname -r", ANSWER_TIMEOUT).orThrow(host.name());
+        try {
+            answer(guest);
             return "a fresh SSH login answers, so only the probe's connection was lost in the switch-over";
         } catch (HostException e) {
             return "a fresh SSH login fails too (" + e.getMessage() + "): the guest is lost on its new L0; its "
@@ -238,11 +238,18 @@ public final class MigrationBenchmark {
 
     /** A fresh SSH login and a command: the guest survived the move. */
     private void verifyAlive(String guest, MigrationRoute leg) throws HostException, InterruptedException {
-        try (Host host = login.login(guest)) {
-            host.run("uname -r", ANSWER_TIMEOUT).orThrow(host.name());
+        try {
+            answer(guest);
         } catch (HostException e) {
             throw new HostException(guest, "does not answer after the migration of " + leg.describe() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** A fresh SSH login and a command. */
+    private void answer(String guest) throws HostException, InterruptedException {
+        try (Host host = login.login(guest)) {
+            host.run("uname -r", ANSWER_TIMEOUT).orThrow(host.name());
         }
     }
 }

@@ -102,7 +102,7 @@ class MigrationL1Test {
                 assertThat(domainsOn(FIRST_L0)).contains(name);
                 assertThat(TopologyRecord.read(runDir).live()).noneMatch(r -> r.where().equals(secondL0.uri()));
 
-                List<Measurement> roundTrip = secondL0.logsIfFailing(name,
+                List<Measurement> roundTrip = secondL0.logsIfFailing(name, serialLog(),
                         () -> benchmark.run(route, 1, checks, lifecycle.record()));
 
                 assertThat(roundTrip).extracting(Measurement::metric)
@@ -125,7 +125,7 @@ class MigrationL1Test {
                 assertThat(domainsOn(FIRST_L0)).contains(name);
                 assertThat(secondL0.domains()).doesNotContain(name);
 
-                List<Measurement> oneWay = secondL0.logsIfFailing(name,
+                List<Measurement> oneWay = secondL0.logsIfFailing(name, serialLog(),
                         () -> benchmark.run(route, 0, checks, lifecycle.record()));
 
                 assertThat(oneWay.get(0).samples()).hasSize(1);
@@ -164,7 +164,7 @@ class MigrationL1Test {
                             .orThrow(l1.name());
                 }
 
-                List<Measurement> measured = secondL0.logsIfFailing(name, () -> benchmark.run(route, 0,
+                List<Measurement> measured = secondL0.logsIfFailing(name, serialLog(), () -> benchmark.run(route, 0,
                         new MigrationBenchmark.Checks(name, List.of(name)), lifecycle.record()));
 
                 assertThat(measured.get(0).variant()).containsEntry("storage", "copy");
@@ -195,6 +195,11 @@ class MigrationL1Test {
                 .provision(TestTopology.of(List.of(name), image, "", guestDir), lifecycle, PRINT);
         return new MigrationBenchmark(LiveMigration.withLibvirt(),
                 guest -> SshHost.connect(provisioned.sshTarget(guest)), PRINT);
+    }
+
+    /** Where {@link TestTopology} has the L1's serial console written. */
+    private Path serialLog() {
+        return guestDir.resolve(name + "-serial.log");
     }
 
     static List<String> domainsOn(String uri) throws Exception {

@@ -91,7 +91,7 @@ class MigrationL2Test {
                 MigrationBenchmark benchmark = new MigrationBenchmark(LiveMigration.withLibvirt(),
                         guest -> SshHost.connect(guests.sshTarget(guest)), MigrationL1Test.PRINT);
 
-                measured = secondL0.logsIfFailing(l1, () -> benchmark.run(route, 1, checks, lifecycle.record()));
+                measured = secondL0.logsIfFailing(l1, guestDir.resolve(l1 + "-serial.log"), () -> benchmark.run(route, 1, checks, lifecycle.record()));
 
                 bootAfter = bootId(guests, l2);
                 assertThat(MigrationL1Test.domainsOn(FIRST_L0)).contains(l1);
@@ -171,7 +171,7 @@ class MigrationL2Test {
                                 .hasMessageContaining("/var/log/libvirt/qemu/" + l1 + ".log");
                         System.out.printf("Attempt %d: failed without the destination's reason: %s%n", attempt,
                                 e.getMessage());
-                        secondL0.printLogsOf(l1);
+                        secondL0.printLogsOf(l1, guestDir.resolve(l1 + "-serial.log"));
                     }
                     String here = where;
                     String there = here.equals(FIRST_L0) ? secondL0.uri() : FIRST_L0;

@@ -172,14 +172,14 @@ public final class SecondLibvirtd implements AutoCloseable {
     }
 
     /**
-     * Prints the last lines of {@code guest}'s QEMU and serial logs on both L0s (this daemon's, and
-     * the first one's under {@code /var/log/libvirt/qemu}) to the test's error output: a failed
+     * Prints the last lines of {@code guest}'s QEMU logs on both L0s (this daemon's, and the first
+     * one's under {@code /var/log/libvirt/qemu}) and of its serial log (one file both daemons' QEMUs
+     * write, as the tests keep it outside the private mounts) to the test's error output: a failed
      * migration test keeps why, although its teardown removes the guest and this directory.
      */
-    public void printLogsOf(String guest) {
-        for (Path log : List.of(dir.resolve("log/qemu/" + guest + ".log"), dir.resolve("log/qemu/" + guest + "-serial.log"),
-                Path.of(Provisioner.LIBVIRT_QEMU_LOGS, guest + ".log"),
-                Path.of(Provisioner.LIBVIRT_QEMU_LOGS, guest + "-serial.log"))) {
+    public void printLogsOf(String guest, Path serialLog) {
+        for (Path log : List.of(dir.resolve("log/qemu/" + guest + ".log"), Path.of(Provisioner.LIBVIRT_QEMU_LOGS,
+                guest + ".log"), serialLog)) {
             try {
                 List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
                 System.err.println("---- last lines of " + log + " ----");
@@ -191,11 +191,11 @@ public final class SecondLibvirtd implements AutoCloseable {
     }
 
     /** Does {@code work}, and when it fails prints {@code guest}'s logs first ({@link #printLogsOf}). */
-    public <T> T logsIfFailing(String guest, Callable<T> work) throws Exception {
+    public <T> T logsIfFailing(String guest, Path serialLog, Callable<T> work) throws Exception {
         try {
             return work.call();
         } catch (Exception | AssertionError e) {
-            printLogsOf(guest);
+            printLogsOf(guest, serialLog);
             throw e;
         }
     }
