@@ -4,11 +4,15 @@ import io.github.nestedvirt.lifecycle.Resource;
 import io.github.nestedvirt.lifecycle.Teardown;
 import io.github.nestedvirt.lifecycle.TeardownReport;
 import io.github.nestedvirt.lifecycle.TopologyRecord;
+import io.github.nestedvirt.provision.ConsoleLog;
 import io.github.nestedvirt.provision.LibvirtFailedException;
 import io.github.nestedvirt.provision.LibvirtSession;
 import io.github.nestedvirt.provision.Provisioner;
+import io.github.nestedvirt.provision.SerialLog;
+import io.github.nestedvirt.topology.L0Spec;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -185,6 +189,28 @@ public final class LiveMigration {
         }
     }
 
+    /**
+     * The serial console of a guest where it runs now, as its domain XML there names it: the file
+     * that says why a guest stopped answering after a move. Read when that L0 is this machine;
+     * empty for a remote L0 (whose file is on that machine) or a guest without a console log.
+     */
+    public Optional<ConsoleLog> serialConsole(String uri, String guest) {
+        if (!new L0Spec(uri, null).isLocal()) {
+            return Optional.empty();
+        }
+        try (LibvirtSession session = LibvirtSession.open(uri)) {
+            Domain domain = session.call("look up domain '" + guest + "'", c -> c.domainLookupByName(guest));
+            try {
+                return serialLogFile(session.call("read domain XML", c -> domain.getXMLDesc(0)))
+                        .map(file -> new SerialLog(Path.of(file)));
+            } finally {
+                session.call("free domain", c -> domain.free());
+            }
+        } catch (LibvirtFailedException gone) {
+            return Optional.empty();
+        }
+    }
+
     /** The run's live record of the guest on the source, or empty when the run did not create it. */
     private static Optional<Resource> recordedDomain(TopologyRecord record, MigrationRoute route) {
         return record.live().stream().filter(r -> r.kind() == Resource.Kind.DOMAIN && r.name().equals(route.guest())
@@ -291,14 +317,62 @@ public final class LiveMigration {
         return fields;
     }
 
-    /** The files behind the guest's disks ({@code <disk><source file=...>}). */
-    static List<String> diskFiles(String domainXml) {
+    /**
+     * The file the first serial port writes: {@code <serial><log file=...>} (a pty with a log, as
+     * the engine creates guests) or {@code <serial type='file'><source path=...>}.
+     */
+    static Optional<String> serialLogFile(String domainXml) {
+        try {
+            XMLStreamReader reader = xmlReader(domainXml);
+            try {
+                int depth = 0;
+                int serialDepth = -1;
+                String type = null;
+                while (reader.hasNext()) {
+                    int event = reader.next();
+                    if (event == XMLStreamConstants.END_ELEMENT) {
+                        if (depth-- == serialDepth) {
+                            break; // the first serial port names no file
+                        }
+                    } else if (event == XMLStreamConstants.START_ELEMENT) {
+                        depth++;
+                        String name = reader.getLocalName();
+                        if (serialDepth < 0 && "serial".equals(name)) {
+                            serialDepth = depth;
+                            type = reader.getAttributeValue(XMLConstants.NULL_NS_URI, "type");
+                        } else if (serialDepth > 0 && depth == serialDepth + 1) {
+                            String file = "log".equals(name)
+                                    ? reader.getAttributeValue(XMLConstants.NULL_NS_URI, "file")
+                                    : "source".equals(name) && "file".equals(type)
+                                            ? reader.getAttributeValue(XMLConstants.NULL_NS_URI, "path") : null;
+                            if (file != null) {
+                                return Optional.of(file);
+                            }
+                        }
+                    }
+                }
+                return Optional.empty();
+            } finally {
+                reader.close();
+            }
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException("libvirt returned a domain XML that does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    /** A reader of libvirt's domain XML that fetches nothing (no DTD, no external entities). */
+    private static XMLStreamReader xmlReader(String domainXml) throws XMLStreamException {
         XMLInputFactory factory = XMLInputFactory.newFactory();
         factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        return factory.createXMLStreamReader(new StringReader(domainXml));
+    }
+
+    /** The files behind the guest's disks ({@code <disk><source file=...>}). */
+    static List<String> diskFiles(String domainXml) {
         List<String> files = new ArrayList<>();
         try {
-            XMLStreamReader reader = factory.createXMLStreamReader(new StringReader(domainXml));
+            XMLStreamReader reader = xmlReader(domainXml);
             try {
                 boolean inDisk = false;
                 int depth = 0;

@@ -7,6 +7,7 @@ import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.lifecycle.TopologyRecord;
+import io.github.nestedvirt.provision.ConsoleLog;
 import io.github.nestedvirt.provision.LibvirtFailedException;
 import io.github.nestedvirt.provision.ProvisionedGuest;
 import io.github.nestedvirt.provision.ProvisionedTopology;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.Function;
 
@@ -34,6 +36,8 @@ public final class MigrationBenchmark {
     public static final String BENCHMARK = "migration";
     /** How long a guest may stay silent after a migration before it counts as dead. */
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
+    /** How much of a lost guest's console is searched for its crash: a panic's oops is about 60 lines. */
+    private static final int CONSOLE_LINES = 400;
 
     /** Opens an SSH session to a guest of the run by its name. */
     @FunctionalInterface
@@ -165,9 +169,18 @@ public final class MigrationBenchmark {
                     try {
                         downtime.add(Sample.of(probe.longestSilenceMillis(from, until, ANSWER_TIMEOUT)));
                     } catch (HostException silent) {
-                        throw new HostException(checks.probe(), String.format("%s (after the migration of %s, which "
-                                + "libvirt reported done in %.1f s); %s", silent.getMessage(), leg.describe(),
-                                moved.seconds(), freshLogin(checks.probe())), silent);
+                        String after = String.format("after the migration of %s, which libvirt reported done in "
+                                + "%.1f s", leg.describe(), moved.seconds());
+                        Optional<String> lost = freshLoginFails(checks.probe());
+                        if (lost.isEmpty()) {
+                            throw new HostException(checks.probe(), silent.getMessage() + " (" + after + "); a "
+                                    + "fresh SSH login answers, so only the probe's connection was lost in the "
+                                    + "switch-over", silent);
+                        }
+                        throwIfCrashed(leg, after, silent);
+                        throw new HostException(checks.probe(), silent.getMessage() + " (" + after + "); a fresh "
+                                + "SSH login fails too (" + lost.get() + "): the guest is lost on its new L0; its "
+                                + "serial and QEMU logs there say more", silent);
                     }
                 }
             }
@@ -225,14 +238,13 @@ public final class MigrationBenchmark {
         return value.isPresent() ? OptionalDouble.of(value.getAsDouble() / divisor) : value;
     }
 
-    /** Whether a guest whose probe fell silent still answers a new session: lost, or only its old connection. */
-    private String freshLogin(String guest) throws InterruptedException {
+    /** Why a guest whose probe fell silent does not answer a new session either; empty when it does. */
+    private Optional<String> freshLoginFails(String guest) throws InterruptedException {
         try {
             answer(guest);
-            return "a fresh SSH login answers, so only the probe's connection was lost in the switch-over";
+            return Optional.empty();
         } catch (HostException e) {
-            return "a fresh SSH login fails too (" + e.getMessage() + "): the guest is lost on its new L0; its "
-                    + "serial and QEMU logs there say more";
+            return Optional.of(e.getMessage());
         }
     }
 
@@ -241,8 +253,27 @@ public final class MigrationBenchmark {
         try {
             answer(guest);
         } catch (HostException e) {
+            throwIfCrashed(leg, "after the migration of " + leg.describe(), e);
             throw new HostException(guest, "does not answer after the migration of " + leg.describe() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * When the migrated guest stopped answering because its kernel crashed on the new L0, says so:
+     * its serial console there shows the panic. A guest whose console shows none (or cannot be
+     * read) falls through to the caller's "does not answer".
+     */
+    private void throwIfCrashed(MigrationRoute leg, String after, HostException lost) throws GuestCrashedException {
+        Optional<ConsoleLog> console = migration.serialConsole(leg.destinationUri(), leg.guest());
+        if (console.isEmpty()) {
+            return;
+        }
+        Optional<KernelCrash> crash = KernelCrash.in(console.get().tail(CONSOLE_LINES));
+        if (crash.isPresent()) {
+            throw new GuestCrashedException(leg.guest(), "its kernel crashed on " + leg.destinationUri() + " " + after
+                    + ": its serial console (" + console.get().where() + ") shows " + crash.get().describe()
+                    + "; the guest is lost there (" + lost.getMessage() + ")", crash.get(), lost);
         }
     }
 

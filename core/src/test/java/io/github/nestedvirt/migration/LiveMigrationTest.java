@@ -3,6 +3,8 @@ package io.github.nestedvirt.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.nestedvirt.bench.Progress;
+import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.lifecycle.Resource;
 import io.github.nestedvirt.lifecycle.Teardown;
 import io.github.nestedvirt.lifecycle.TopologyRecord;
@@ -21,7 +23,8 @@ import org.libvirt.Connect;
 /**
  * Migrations that cannot happen, against libvirt's test driver ({@code test:///default}, which has
  * no migration): the refusal is reported as "not supported", the guest stays where it was, and the
- * run's record forgets what it had planned on the destination.
+ * run's record forgets what it had planned on the destination. And one that happens but kills the
+ * guest: the benchmark names the crash its serial console shows.
  */
 class LiveMigrationTest {
 
@@ -80,6 +83,79 @@ class LiveMigrationTest {
                         .isEqualTo(MigrationRefusal.Kind.NESTED_STATE_NOT_SUPPORTED));
 
         assertStillOnSource(record);
+    }
+
+    @Test
+    void aGuestWhoseKernelPanickedOnTheDestinationIsReportedAsCrashedWithThePanicSimulated() throws Exception {
+        // A TCG L1 that panicked after a real migration (its console, kept from a test run) on a
+        // destination that runs it: the test driver cannot migrate, so the call hands over the
+        // destination's own domain, and the login that cannot reach a dead guest fails.
+        Path console = dir.resolve("test-serial.log");
+        Files.copy(LiveMigrationTest.class.getResourceAsStream("/io/github/nestedvirt/migration/"
+                + "l1-serial-panic-after-migration.txt"), console);
+        String to = destinationRunning(console);
+        MigrationBenchmark benchmark = new MigrationBenchmark(arrivingAsIs(), guest -> {
+            throw new HostException(guest, "cannot connect to 192.168.122.207:22: No route to host");
+        }, Progress.lines(System.out::println));
+
+        assertThatThrownBy(() -> benchmark.run(new MigrationRoute("test", SOURCE, to, MigrationRoute.Storage.SHARED,
+                null), 0, new MigrationBenchmark.Checks(null, List.of("test")), recordOfRunningTestDomain()))
+                .isInstanceOf(GuestCrashedException.class)
+                .hasMessageStartingWith("test: its kernel crashed on " + to + " after the migration of test")
+                .hasMessageContaining("its serial console (" + console + ") shows 'Kernel panic - not syncing: "
+                        + "Fatal exception in interrupt' at 'RIP: 0010:__list_add_valid.cold+0x4b/0x5b'")
+                .hasMessageEndingWith("the guest is lost there (test: cannot connect to 192.168.122.207:22: No "
+                        + "route to host)")
+                .satisfies(e -> System.out.println("A guest lost after migration: " + e.getMessage()));
+    }
+
+    @Test
+    void aLostGuestWhoseConsoleShowsNoCrashDoesNotAnswerSimulated() throws Exception {
+        Path console = Files.writeString(dir.resolve("test-serial.log"), "[    1.000000] Run /init as init process\n");
+        String to = destinationRunning(console);
+        MigrationBenchmark benchmark = new MigrationBenchmark(arrivingAsIs(), guest -> {
+            throw new HostException(guest, "cannot connect: Connection timed out");
+        }, Progress.lines(System.out::println));
+
+        assertThatThrownBy(() -> benchmark.run(new MigrationRoute("test", SOURCE, to, MigrationRoute.Storage.SHARED,
+                null), 0, new MigrationBenchmark.Checks(null, List.of("test")), recordOfRunningTestDomain()))
+                .isInstanceOf(HostException.class)
+                .isNotInstanceOf(GuestCrashedException.class)
+                .hasMessageStartingWith("test: does not answer after the migration of test");
+    }
+
+    @Test
+    void theSerialConsoleIsTheFirstSerialPortsLogOrFile() {
+        assertThat(LiveMigration.serialLogFile("""
+                <domain><devices><disk device='disk'><source file='/images/l1.qcow2'/></disk>
+                  <serial type='pty'><source path='/dev/pts/3'/><log file='/var/log/l1-serial.log' append='off'/>
+                  <target port='0'/></serial>
+                  <serial type='file'><source path='/var/log/second.log'/></serial>
+                </devices></domain>""")).contains("/var/log/l1-serial.log");
+        assertThat(LiveMigration.serialLogFile("""
+                <domain><devices><serial type='file'><source path='/var/log/l1.log'/></serial></devices></domain>
+                """)).contains("/var/log/l1.log");
+        // a pty without a log: nothing on disk to read
+        assertThat(LiveMigration.serialLogFile("""
+                <domain><devices><serial type='pty'><source path='/dev/pts/3'/></serial>
+                  <serial type='file'><source path='/var/log/second.log'/></serial></devices></domain>
+                """)).isEmpty();
+        assertThat(LiveMigration.serialLogFile("<domain><devices/></domain>")).isEmpty();
+    }
+
+    /** A test-driver L0 already running the guest "test" with its console written to {@code console}. */
+    private String destinationRunning(Path console) throws Exception {
+        Path node = Files.writeString(dir.resolve("destination.xml"), """
+                <node><domain type='test'><name>test</name><memory>65536</memory><os><type>hvm</type></os>
+                  <devices><serial type='pty'><log file='%s' append='off'/><target port='0'/></serial></devices>
+                </domain></node>""".formatted(console));
+        return "test://" + node;
+    }
+
+    /** A migration whose call finds the guest on the destination: the test driver has no migration. */
+    private static LiveMigration arrivingAsIs() {
+        return new LiveMigration((guest, destination, parameters, flags) ->
+                destination.domainLookupByName(guest.getName()), Teardown.fromThisMachine());
     }
 
     @Test

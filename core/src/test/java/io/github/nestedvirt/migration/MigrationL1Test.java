@@ -83,8 +83,46 @@ class MigrationL1Test {
         TestGuestImage.deleteTree(guestDir);
     }
 
+    /** New guests for a second attempt: a new name and folder, the first attempt's folder gone. */
+    private void renew() throws Exception {
+        removeDir();
+        prepare();
+    }
+
+    /** One attempt at a test's scenario: it provisions, migrates, checks and tears down. */
+    @FunctionalInterface
+    interface Scenario {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs the scenario, and once more with new guests when the migrated guest's kernel crashed on
+     * its new L0: the engine found the panic on its serial console and says so (a
+     * {@link GuestCrashedException}). Under TCG on a loaded machine an L1 panicked so after about one
+     * migration in ten (list corruption in the interrupt of the config change virtio-net signals
+     * after a move; see docs/performance.md): the guest's state did not survive the emulator's move,
+     * not the engine's doing. That the engine names the crash is what is checked then; a second
+     * crash fails the test.
+     */
+    static void againIfTheGuestCrashed(Scenario scenario, Scenario renew) throws Exception {
+        try {
+            scenario.run();
+        } catch (GuestCrashedException crashed) {
+            assertThat(crashed).hasMessageContaining("its kernel crashed on ");
+            assertThat(crashed.crash().message()).isNotBlank();
+            System.out.println("The migrated guest crashed on its new L0, and the engine says so: "
+                    + crashed.getMessage() + "; the scenario runs once more with new guests");
+            renew.run();
+            scenario.run();
+        }
+    }
+
     @Test
     void migratesAnL1ToAnotherL0AndBackAliveWithItsDowntimeAndTeardownFindsItThere() throws Exception {
+        againIfTheGuestCrashed(this::migrateThereAndBackThenOneWay, this::renew);
+    }
+
+    private void migrateThereAndBackThenOneWay() throws Exception {
         try (SecondLibvirtd secondL0 = SecondLibvirtd.start(true)) {
             MigrationRoute route = new MigrationRoute(name, FIRST_L0, secondL0.uri(),
                     MigrationRoute.Storage.SHARED_UNCHECKED, OVER_LOOPBACK);
@@ -149,6 +187,10 @@ class MigrationL1Test {
 
     @Test
     void copiesTheDiskToAnL0WithoutSharedStorageWithWhatTheGuestWroteOnIt() throws Exception {
+        againIfTheGuestCrashed(this::copyTheDisk, this::renew);
+    }
+
+    private void copyTheDisk() throws Exception {
         try (SecondLibvirtd secondL0 = SecondLibvirtd.start(false)) {
             MigrationRoute route = new MigrationRoute(name, FIRST_L0, secondL0.uri(), MigrationRoute.Storage.COPY,
                     OVER_LOOPBACK);

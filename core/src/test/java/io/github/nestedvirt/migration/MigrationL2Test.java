@@ -67,6 +67,13 @@ class MigrationL2Test {
 
     @Test
     void migratesAnL1WithItsL2RunningToAnotherL0AndBackTheL2StaysUpAndTeardownLeavesNothing() throws Exception {
+        MigrationL1Test.againIfTheGuestCrashed(this::migrateThereAndBack, () -> {
+            removeDir();
+            prepare();
+        });
+    }
+
+    private void migrateThereAndBack() throws Exception {
         TestHypervisorImage image = TestHypervisorImage.onOwnDisk();
         try (SecondLibvirtd secondL0 = SecondLibvirtd.start(true)) {
             List<Measurement> measured;
