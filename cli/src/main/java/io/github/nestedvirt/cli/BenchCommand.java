@@ -209,8 +209,14 @@ final class BenchCommand {
                 description = "run_tests.sh -g group, e.g. vmx; repeatable. Default: every test.")
         List<String> groups;
 
-        @Option(names = "--no-tap", description = "Read the runner's own lines instead of TAP (-t), for old runners.")
-        boolean noTap;
+        @Option(names = "--test", paramLabel = "NAME",
+                description = "A test of unittests.cfg by name, e.g. svm_npt; repeatable. Default: every test "
+                        + "(of the groups).")
+        List<String> tests;
+
+        @Option(names = "--tap", negatable = true, description = "Ask the runner for TAP (-t). Default: off, the "
+                + "runner's own lines, which also keep its SKIPs and tests that die without a FAIL line.")
+        boolean tap;
 
         @Option(names = "--accel", paramLabel = "kvm|tcg",
                 description = "kvm (default; refused where KVM does not work) or tcg (QEMU's emulation).")
@@ -230,7 +236,8 @@ final class BenchCommand {
             entry.put("source", source);
             putIfSet(entry, "workDir", workDir);
             putIfSet(entry, "groups", groups);
-            entry.put("tap", !noTap);
+            putIfSet(entry, "tests", tests);
+            entry.put("tap", tap);
             putIfSet(entry, "accel", accel);
             putIfSet(entry, "testTimeoutSeconds", testTimeout);
             return entry;

@@ -43,6 +43,7 @@ public final class KvmUnitTests {
     public static final String BENCHMARK = "kvm-unit-tests";
 
     private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final Pattern TEST = Pattern.compile("[A-Za-z0-9_.-]+");
 
     private final Parameters parameters;
 
@@ -51,15 +52,18 @@ public final class KvmUnitTests {
      *     or http(s) URL ({@code .tar.gz}, {@code .tar.xz}, ...), or a directory holding the suite
      * @param workDir a directory on the host for the copy, the build and the logs
      * @param groups {@code run_tests.sh -g} groups, e.g. {@code [vmx]}; empty for every test
-     * @param tap ask the runner for TAP ({@code -t}), which older runners do not know
+     * @param tests tests of {@code unittests.cfg} by name, handed to the runner as its arguments (with
+     *     groups, only the named tests of those groups run); empty for every test of the groups
+     * @param tap ask the runner for TAP ({@code -t}), which leaves out the runner's own SKIPs and tests
+     *     that die without a FAIL line: the plain lines are the complete record
      * @param accel {@code kvm}, or {@code tcg} to run where KVM does not work (the vmx tests then test
      *     QEMU's emulation, not nesting)
      * @param testTimeoutSeconds the runner's {@code TIMEOUT} per test
      * @param buildTimeout how long fetching, configure and make may take
      * @param runTimeout how long the whole run may take
      */
-    public record Parameters(String source, String workDir, List<String> groups, boolean tap, String accel,
-            int testTimeoutSeconds, Duration buildTimeout, Duration runTimeout) {
+    public record Parameters(String source, String workDir, List<String> groups, List<String> tests, boolean tap,
+            String accel, int testTimeoutSeconds, Duration buildTimeout, Duration runTimeout) {
 
         public Parameters {
             if (source == null || source.isBlank()) {
@@ -79,6 +83,13 @@ public final class KvmUnitTests {
                 if (!GROUP.matcher(groups.get(i)).matches()) {
                     throw new IllegalArgumentException("groups[" + i + "]: '" + groups.get(i) + "' is not a group name "
                             + "of unittests.cfg, e.g. vmx");
+                }
+            }
+            tests = tests == null ? List.of() : List.copyOf(tests);
+            for (int i = 0; i < tests.size(); i++) {
+                if (!TEST.matcher(tests.get(i)).matches()) {
+                    throw new IllegalArgumentException("tests[" + i + "]: '" + tests.get(i) + "' is not a test name "
+                            + "of unittests.cfg, e.g. vmx_apic_passthrough_thread");
                 }
             }
             if (!"kvm".equals(accel) && !"tcg".equals(accel)) {
@@ -103,8 +114,13 @@ public final class KvmUnitTests {
                         + "and the logs. Default: /var/tmp/nvmx-kvm-unit-tests.") String workDir,
                 @JsonProperty("groups") @JsonPropertyDescription("run_tests.sh groups, e.g. [vmx]. Default: every "
                         + "test.") List<String> groups,
-                @JsonProperty("tap") @JsonPropertyDescription("Ask the runner for TAP output (-t), which older "
-                        + "runners do not know. Default: true.") Boolean tap,
+                @JsonProperty("tests") @JsonPropertyDescription("Tests of unittests.cfg by name, e.g. [vmx, "
+                        + "svm_npt]; with groups, only the named tests of those groups run. Default: every test of the groups.")
+                        List<String> tests,
+                @JsonProperty("tap") @JsonPropertyDescription("Ask the runner for TAP output (-t). TAP leaves "
+                        + "out the runner's own SKIPs and tests that die without a FAIL line, and older runners "
+                        + "do not know it. Default: false, the runner's own lines, the complete record.")
+                        Boolean tap,
                 @JsonProperty("accel") @JsonPropertyDescription("kvm, or tcg where KVM does not work (the vmx tests "
                         + "then test QEMU's emulation, not nesting). Default: kvm.") String accel,
                 @JsonProperty("testTimeoutSeconds") @JsonPropertyDescription("The runner's TIMEOUT per test. "
@@ -113,16 +129,30 @@ public final class KvmUnitTests {
                         + "configure and make may take. Default: 30.") Integer buildTimeoutMinutes,
                 @JsonProperty("timeoutMinutes") @JsonPropertyDescription("How long the whole run may take. "
                         + "Default: 120.") Integer timeoutMinutes) {
-            return new Parameters(source, workDir == null ? "/var/tmp/nvmx-kvm-unit-tests" : workDir, groups,
-                    tap == null || tap, accel == null ? "kvm" : accel,
+            return new Parameters(source, workDir == null ? "/var/tmp/nvmx-kvm-unit-tests" : workDir, groups, tests,
+                    tap != null && tap, accel == null ? "kvm" : accel,
                     testTimeoutSeconds == null ? 90 : testTimeoutSeconds,
                     Duration.ofMinutes(buildTimeoutMinutes == null ? 30 : buildTimeoutMinutes),
                     Duration.ofMinutes(timeoutMinutes == null ? 120 : timeoutMinutes));
         }
 
-        /** How the plan and results name the groups: {@code vmx}, {@code vmx+apic}, or {@code all}. */
+        /** As above, without naming tests: every test of the groups. */
+        public static Parameters fromPlan(String source, String workDir, List<String> groups, Boolean tap,
+                String accel, Integer testTimeoutSeconds, Integer buildTimeoutMinutes, Integer timeoutMinutes) {
+            return fromPlan(source, workDir, groups, null, tap, accel, testTimeoutSeconds, buildTimeoutMinutes,
+                    timeoutMinutes);
+        }
+
+        /**
+         * How the plan and results name what ran: {@code vmx}, {@code vmx+apic}, {@code all}; named tests
+         * as {@code N-tests} (their number: a variant stays one trend while the list is the same length).
+         */
         public String groupsLabel() {
-            return groups.isEmpty() ? "all" : String.join("+", groups);
+            List<String> parts = new ArrayList<>(groups);
+            if (!tests.isEmpty()) {
+                parts.add(tests.size() + "-tests");
+            }
+            return parts.isEmpty() ? "all" : String.join("+", parts);
         }
 
         boolean isGit() {
@@ -182,6 +212,7 @@ public final class KvmUnitTests {
         if (parameters.tap()) {
             runner.add("-t");
         }
+        runner.addAll(parameters.tests());
         progress.info("kvm-unit-tests: " + String.join(" ", runner) + " (" + parameters.accel() + ")");
         String runLog = parameters.workDir() + "/run.log";
         CommandResult run = host.run("cd " + Shell.quote(src) + " && " + Shell.command("env", "ACCEL="
@@ -204,6 +235,9 @@ public final class KvmUnitTests {
         attributes.put("source", parameters.source());
         attributes.put("format", result.format().name().toLowerCase(java.util.Locale.ROOT));
         attributes.put("tests", Integer.toString(result.entries().size()));
+        if (!parameters.tests().isEmpty()) {
+            attributes.put("namedTests", String.join(" ", parameters.tests()));
+        }
         attributes.put("timeouts", Long.toString(result.count(KutStatus.TIMEOUT)));
         String failed = names(result, List.of(KutStatus.FAIL, KutStatus.TIMEOUT, KutStatus.XPASS));
         if (!failed.isEmpty()) {

@@ -44,10 +44,13 @@ class KvmUnitTestsTest {
     }
 
     @Test
-    void aGroupThatIsNoNameIsRefusedNamingItsPosition() {
+    void aGroupOrTestThatIsNoNameIsRefusedNamingItsPosition() {
         assertThatThrownBy(() -> KvmUnitTests.Parameters.fromPlan("/srv/kut", null, List.of("vmx", "vmx; reboot"),
                 null, null, null, null, null))
                 .hasMessage("groups[1]: 'vmx; reboot' is not a group name of unittests.cfg, e.g. vmx");
+        assertThatThrownBy(() -> KvmUnitTests.Parameters.fromPlan("/srv/kut", null, null, List.of("svm", "$(reboot)"),
+                null, null, null, null, null))
+                .hasMessage("tests[1]: '$(reboot)' is not a test name of unittests.cfg, e.g. vmx_apic_passthrough_thread");
         assertThatThrownBy(() -> KvmUnitTests.Parameters.fromPlan("/srv/kut", null, null, null, "hvf", null, null, null))
                 .hasMessage("accel: must be kvm or tcg, got 'hvf'");
     }

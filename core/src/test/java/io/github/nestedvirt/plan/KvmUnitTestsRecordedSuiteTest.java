@@ -81,17 +81,19 @@ class KvmUnitTestsRecordedSuiteTest {
     }
 
     @Test
-    void groupsAndTapAreHandedToTheRunnerAndTapIsRead() throws Exception {
-        Run run = run("groups: [vmx], testTimeoutSeconds: 30");
+    void groupsTestsAndTapAreHandedToTheRunnerAndTapIsRead() throws Exception {
+        Run run = run("groups: [vmx], tests: [vmx, vmx_pf_exception_test], tap: true, testTimeoutSeconds: 30");
 
         assertThat(Files.readString(dir.resolve("work/src/args.seen")).strip())
-                .isEqualTo("-g vmx -t ACCEL=tcg TIMEOUT=30s");
+                .isEqualTo("-g vmx -t vmx vmx_pf_exception_test ACCEL=tcg TIMEOUT=30s");
         assertThat(metric(run, "passed").values()).containsExactly(2);
         assertThat(metric(run, "failed").values()).containsExactly(2);
         assertThat(metric(run, "skipped").values()).containsExactly(3);
         assertThat(metric(run, "passed").attributes()).containsEntry("format", "tap");
-        assertThat(metric(run, "passed").variant()).containsEntry("groups", "vmx");
-        assertThat(dir.resolve("results").resolve(run.id()).resolve("junit/kvm-unit-tests-l0-vmx.xml")).exists();
+        assertThat(metric(run, "passed").variant()).containsEntry("groups", "vmx+2-tests");
+        assertThat(metric(run, "passed").attributes()).containsEntry("namedTests", "vmx vmx_pf_exception_test");
+        assertThat(dir.resolve("results").resolve(run.id()).resolve("junit/kvm-unit-tests-l0-vmx+2-tests.xml"))
+                .exists();
     }
 
     @Test

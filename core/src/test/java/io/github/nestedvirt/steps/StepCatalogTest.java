@@ -146,7 +146,7 @@ class StepCatalogTest {
     @Test
     void kvmUnitTestsTakeTheSuitesPlanKeysAndTheTarget() {
         assertThat(StepCatalog.parameters("nestedKvmUnitTests")).extracting(StepParameter::name).containsExactly(
-                "source", "workDir", "groups", "tap", "accel", "testTimeoutSeconds", "buildTimeoutMinutes",
+                "source", "workDir", "groups", "tests", "tap", "accel", "testTimeoutSeconds", "buildTimeoutMinutes",
                 "timeoutMinutes", "topology", "level", "guest", "resultsId");
 
         BoundStep bound = StepCatalog.bindStep("nestedKvmUnitTests", Map.of("source", "/srv/kvm-unit-tests",
