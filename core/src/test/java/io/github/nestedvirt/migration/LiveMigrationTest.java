@@ -14,6 +14,7 @@ import io.github.nestedvirt.result.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,12 +95,8 @@ class LiveMigrationTest {
         Files.copy(LiveMigrationTest.class.getResourceAsStream("/io/github/nestedvirt/migration/"
                 + "l1-serial-panic-after-migration.txt"), console);
         String to = destinationRunning(console);
-        MigrationBenchmark benchmark = new MigrationBenchmark(arrivingAsIs(), guest -> {
-            throw new HostException(guest, "cannot connect to 192.168.122.207:22: No route to host");
-        }, Progress.lines(System.out::println));
 
-        assertThatThrownBy(() -> benchmark.run(new MigrationRoute("test", SOURCE, to, MigrationRoute.Storage.SHARED,
-                null), 0, new MigrationBenchmark.Checks(null, List.of("test")), recordOfRunningTestDomain()))
+        assertThatThrownBy(migratingToAGuestNoLoginReaches(to, "cannot connect to 192.168.122.207:22: No route to host"))
                 .isInstanceOf(GuestCrashedException.class)
                 .hasMessageStartingWith("test: its kernel crashed on " + to + " after the migration of test")
                 .hasMessageContaining("its serial console (" + console + ") shows 'Kernel panic - not syncing: "
@@ -113,12 +110,8 @@ class LiveMigrationTest {
     void aLostGuestWhoseConsoleShowsNoCrashDoesNotAnswerSimulated() throws Exception {
         Path console = Files.writeString(dir.resolve("test-serial.log"), "[    1.000000] Run /init as init process\n");
         String to = destinationRunning(console);
-        MigrationBenchmark benchmark = new MigrationBenchmark(arrivingAsIs(), guest -> {
-            throw new HostException(guest, "cannot connect: Connection timed out");
-        }, Progress.lines(System.out::println));
 
-        assertThatThrownBy(() -> benchmark.run(new MigrationRoute("test", SOURCE, to, MigrationRoute.Storage.SHARED,
-                null), 0, new MigrationBenchmark.Checks(null, List.of("test")), recordOfRunningTestDomain()))
+        assertThatThrownBy(migratingToAGuestNoLoginReaches(to, "cannot connect: Connection timed out"))
                 .isInstanceOf(HostException.class)
                 .isNotInstanceOf(GuestCrashedException.class)
                 .hasMessageStartingWith("test: does not answer after the migration of test");
@@ -152,10 +145,18 @@ class LiveMigrationTest {
         return "test://" + node;
     }
 
-    /** A migration whose call finds the guest on the destination: the test driver has no migration. */
-    private static LiveMigration arrivingAsIs() {
-        return new LiveMigration((guest, destination, parameters, flags) ->
+    /**
+     * The benchmark moving "test" one way to {@code to}, where the migration's call finds it (the
+     * test driver has no migration), and every login after it failing with {@code loginError}.
+     */
+    private ThrowingCallable migratingToAGuestNoLoginReaches(String to, String loginError) {
+        LiveMigration arrivingAsIs = new LiveMigration((guest, destination, parameters, flags) ->
                 destination.domainLookupByName(guest.getName()), Teardown.fromThisMachine());
+        MigrationBenchmark benchmark = new MigrationBenchmark(arrivingAsIs, guest -> {
+            throw new HostException(guest, loginError);
+        }, Progress.lines(System.out::println));
+        return () -> benchmark.run(new MigrationRoute("test", SOURCE, to, MigrationRoute.Storage.SHARED, null), 0,
+                new MigrationBenchmark.Checks(null, List.of("test")), recordOfRunningTestDomain());
     }
 
     @Test
