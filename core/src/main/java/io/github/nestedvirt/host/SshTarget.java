@@ -31,7 +31,11 @@ public record SshTarget(String host, int port, String user, Path privateKey, Sup
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(20);
     public static final Duration DEFAULT_KEEPALIVE_INTERVAL = Duration.ofSeconds(15);
-    public static final int DEFAULT_KEEPALIVE_COUNT_MAX = 4;
+    /**
+     * Two minutes of silence before a session counts as dropped: an L1 under TCG that runs an L2 was
+     * seen not scheduling its sshd for 45 and 71 s (soft lockups on its serial console) and then going on.
+     */
+    public static final int DEFAULT_KEEPALIVE_COUNT_MAX = 8;
 
     public SshTarget {
         requireText(host, "host");

@@ -277,11 +277,11 @@ final class NestedProvisioner {
             progress.info(name + ": started in " + l1Name + ", waiting for its address");
             GuestReadiness readiness = new GuestReadiness(name, new RemoteSerialLog(l1, l2.serialLog()),
                     settings.pollInterval());
-            // An L2 boots inside an emulated or nested CPU: it gets twice an L1's wait for its lease.
+            // An L2 boots inside an emulated or nested CPU: it gets twice an L1's waits, for its lease and its login.
             String address = readiness.leaseAddress(domain, settings.leaseTimeout().multipliedBy(2)).getHostAddress();
             progress.info(name + ": address " + address + " in " + l1Name + ", waiting for SSH through it");
             ProvisionedGuest reached = Provisioner.guestAt(l2, address, 0, l1Name);
-            try (SshHost ssh = readiness.sshAnswers(reached.directTarget().withVia(l1Target), settings.sshTimeout(),
+            try (SshHost ssh = readiness.sshAnswers(reached.directTarget().withVia(l1Target), settings.sshTimeout().multipliedBy(2),
                     knownHostsLock.apply(reached))) {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 progress.info(String.format("%s: ready after %.1f s, ssh %s", name, seconds, ssh.name()));

@@ -30,10 +30,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Live migration of a real L1 while its L2 runs: the L1 of {@link TestHypervisorImage#onOwnDisk()}
  * (its root on its own disk, backed by a golden image both L0s see) and an L2 in it are provisioned
- * under TCG on this machine's libvirtd; the L1 moves to a {@link SecondLibvirtd} and back, while an
- * SSH session into the L2 (through the L1) measures the downtime; the L2 answers a fresh login after
- * each leg and has not rebooted; teardown removes the L2 through the L1's libvirt, then the L1, and
- * nothing is left on either daemon. With the L2 under the L1's KVM, the same migration is refused
+ * under TCG on this machine's libvirtd; the L1 moves to a {@link SecondLibvirtd}, while an SSH
+ * session into the L2 (through the L1) measures the downtime; the L2 answers a fresh login after the
+ * move and has not rebooted; teardown finds the L1 where it went, removes the L2 through the L1's
+ * libvirt, then the L1, and nothing is left on either daemon. One way only: {@link MigrationL1Test}
+ * covers the way back, and every migration of a loaded TCG L1 risks the guest-memory corruption its
+ * {@code againIfTheGuestCrashed} describes. With the L2 under the L1's KVM, the same migration is refused
  * for the L1's nested state, and nothing moves.
  */
 @Tag("libvirt")
@@ -66,14 +68,14 @@ class MigrationL2Test {
     }
 
     @Test
-    void migratesAnL1WithItsL2RunningToAnotherL0AndBackTheL2StaysUpAndTeardownLeavesNothing() throws Exception {
-        MigrationL1Test.againIfTheGuestCrashed(this::migrateThereAndBack, () -> {
+    void migratesAnL1WithItsL2RunningToAnotherL0TheL2StaysUpAndTeardownFindsThemThere() throws Exception {
+        MigrationL1Test.againIfTheGuestCrashed(this::migrateOneWay, () -> {
             removeDir();
             prepare();
         });
     }
 
-    private void migrateThereAndBack() throws Exception {
+    private void migrateOneWay() throws Exception {
         TestHypervisorImage image = TestHypervisorImage.onOwnDisk();
         try (SecondLibvirtd secondL0 = SecondLibvirtd.start(true)) {
             List<Measurement> measured;
@@ -98,28 +100,33 @@ class MigrationL2Test {
                 MigrationBenchmark benchmark = new MigrationBenchmark(LiveMigration.withLibvirt(),
                         guest -> SshHost.connect(guests.sshTarget(guest)), MigrationL1Test.PRINT);
 
-                measured = secondL0.logsIfFailing(l1, guestDir.resolve(l1 + "-serial.log"), () -> benchmark.run(route, 1, checks, lifecycle.record()));
+                measured = secondL0.logsIfFailing(l1, guestDir.resolve(l1 + "-serial.log"), () -> benchmark.run(route, 0, checks, lifecycle.record()));
 
                 bootAfter = bootId(guests, l2);
-                assertThat(MigrationL1Test.domainsOn(FIRST_L0)).contains(l1);
-                assertThat(secondL0.domains()).doesNotContain(l1);
+                assertThat(secondL0.domains()).contains(l1);
+                assertThat(MigrationL1Test.domainsOn(FIRST_L0)).doesNotContain(l1);
                 report = lifecycle.tearDown();
             }
             for (Measurement m : measured) {
-                System.out.printf("Migration of a TCG L1 with its L2 running, there and back: %s %s %s%n", m.metric(),
+                System.out.printf("Migration of a TCG L1 with its L2 running, one way: %s %s %s%n", m.metric(),
                         m.samples().stream().map(Sample::value).map(v -> String.format("%.3f", v)).toList(), m.unit());
             }
             assertThat(measured).extracting(Measurement::metric)
                     .containsExactly("seconds", "downtime", "qemu-downtime", "memory-rounds", "memory-sent");
-            assertThat(measured).allSatisfy(m -> assertThat(m.samples()).hasSize(2)
+            assertThat(measured).allSatisfy(m -> assertThat(m.samples()).hasSize(1)
                     .allSatisfy(s -> assertThat(s.value()).isPositive()));
             assertThat(measured.get(1).attributes().get("downtimeProbe")).contains(l2);
-            // The L2 kept running through both moves: the same boot, not a restart.
+            // The L2 kept running through the move: the same boot, not a restart.
             assertThat(bootAfter).isEqualTo(bootBefore).isNotBlank();
             assertThat(report.complete()).as(report.toText()).isTrue();
             assertThat(report.removed()).anySatisfy(r -> {
                 assertThat(r.name()).isEqualTo(l2);
                 assertThat(r.within()).isEqualTo(l1);
+            });
+            assertThat(report.removed()).anySatisfy(r -> {
+                assertThat(r.name()).isEqualTo(l1);
+                assertThat(r.kind()).isEqualTo(Resource.Kind.DOMAIN);
+                assertThat(r.where()).isEqualTo(secondL0.uri());
             });
             assertThat(TopologyRecord.read(runDir).live()).isEmpty();
             assertThat(secondL0.domains()).isEmpty();
