@@ -64,7 +64,9 @@ class MigrationL2Test {
 
     @AfterEach
     void removeDir() {
-        TestGuestImage.deleteTree(guestDir);
+        if (guestDir != null) { // null when prepare's assumptions did not hold
+            TestGuestImage.deleteTree(guestDir);
+        }
     }
 
     @Test
