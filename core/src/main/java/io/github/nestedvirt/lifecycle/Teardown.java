@@ -90,8 +90,7 @@ public final class Teardown {
         Map<String, Connect> connections = new HashMap<>();
         List<TeardownReport.Step> steps = new ArrayList<>();
         try {
-            List<Resource> live = new ArrayList<>(record.live());
-            java.util.Collections.reverse(live);
+            List<Resource> live = insideFirst(record.live());
             Map<String, Integer> lastUse = new HashMap<>();
             for (int i = 0; i < live.size(); i++) {
                 lastUse.put(live.get(i).where(), i);
@@ -115,6 +114,26 @@ public final class Teardown {
             }
         }
         return new TeardownReport(steps);
+    }
+
+    /**
+     * Newest first, except that what lives inside an L1 goes before that L1's domain: an L1 that a
+     * migration moved is recorded anew on its new L0, after its L2s.
+     */
+    static List<Resource> insideFirst(List<Resource> recorded) {
+        List<Resource> newestFirst = new ArrayList<>(recorded);
+        java.util.Collections.reverse(newestFirst);
+        List<Resource> order = new ArrayList<>();
+        for (Resource resource : newestFirst) {
+            if (resource.kind() == Resource.Kind.DOMAIN && resource.level() == Level.L1) {
+                newestFirst.stream().filter(r -> resource.name().equals(r.within()) && !order.contains(r))
+                        .forEach(order::add);
+            }
+            if (!order.contains(resource)) {
+                order.add(resource);
+            }
+        }
+        return order;
     }
 
     /**

@@ -10,6 +10,7 @@ import io.github.nestedvirt.topology.OwnerTag;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -148,6 +149,31 @@ class TeardownTest {
         assertThat(report.steps().get(0).detail()).contains("l1.invalid");
         assertThat(report.toText()).contains("removed with L1 " + name + ": domain " + name + "-l2");
         assertThat(TopologyRecord.read(runDir).live()).isEmpty();
+    }
+
+    /**
+     * A migration records the moved L1 anew where it arrived, after the L2s it holds: the teardown
+     * still turns to the L2s (through that L1) before it removes the L1.
+     */
+    @Test
+    void anL1RecordedAgainAfterItsL2sByAMigrationIsRemovedAfterThem() throws Exception {
+        String name = TestDomains.uniqueName("l1");
+        Resource[] l1 = provisionL1(name);
+        Resource[] l2 = recordL2Inside(name);
+        Resource arrived = Resource.domain(TestDriver.URI + "?moved", name, Level.L1);
+        record.planned(arrived);
+        record.created(arrived);
+        record.removed(l1[2]);
+
+        List<Resource> order = Teardown.insideFirst(record.live());
+
+        assertThat(order).extracting(Resource::describe).containsExactly(l2[2].describe(), l2[1].describe(),
+                l2[0].describe(), arrived.describe(), l1[3].describe(), l1[1].describe(), l1[0].describe());
+        TeardownReport report = teardown().run(record);
+        assertThat(report.steps()).extracting(s -> s.resource().describe()).containsExactlyElementsOf(
+                order.stream().map(Resource::describe).toList());
+        assertThat(report.steps()).filteredOn(s -> s.resource().within() != null)
+                .extracting(TeardownReport.Step::outcome).containsOnly(TeardownReport.Outcome.REMOVED_WITH_L1);
     }
 
     @Test
