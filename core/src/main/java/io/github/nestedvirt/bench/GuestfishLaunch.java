@@ -226,7 +226,7 @@ public final class GuestfishLaunch {
         }
         words.addAll(List.of("-a", "/dev/null", "run"));
         CommandResult result = host.run(HostTiming.wrap(Shell.command(words)), parameters.runTimeout());
-        HostTiming.Timing timing = HostTiming.parse(result.stdout());
+        HostTiming.Timing timing = HostTiming.parse(result, host.name(), "guestfish launch " + index);
         if (timing.exitStatus() != 0) {
             throw new BenchmarkFailedException(host.name(), "guestfish launch " + index + " failed with exit status "
                     + timing.exitStatus() + " (is libguestfs installed, and may this user run qemu?):\n"

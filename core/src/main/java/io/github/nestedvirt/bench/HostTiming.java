@@ -1,5 +1,7 @@
 package io.github.nestedvirt.bench;
 
+import io.github.nestedvirt.host.CommandResult;
+import io.github.nestedvirt.host.Tails;
 import java.util.List;
 
 /**
@@ -34,6 +36,26 @@ public final class HostTiming {
     public static String wrap(String command) {
         return NOW + "nvmx_t0=$(nvmx_now); ( " + command + " ); nvmx_rc=$?; nvmx_t1=$(nvmx_now); "
                 + "printf '\\n" + MARKER + "%s %s %s\\n' \"$nvmx_t0\" \"$nvmx_t1\" \"$nvmx_rc\"";
+    }
+
+    /**
+     * Reads the marker line of a wrapped command that ran on {@code hostName}; without one, says
+     * that {@code what} ended early and how: an SSH session that ended before the command did has
+     * no exit status (-1), so the host went away or stopped answering.
+     *
+     * @throws BenchmarkFailedException when there is no well-formed marker line
+     */
+    public static Timing parse(CommandResult result, String hostName, String what) throws BenchmarkFailedException {
+        try {
+            return parse(result.stdout());
+        } catch (IllegalArgumentException e) {
+            String how = result.exitStatus() < 0
+                    ? "the SSH session ended before the command did (the host went away or stopped answering)"
+                    : "its shell exited with status " + result.exitStatus();
+            throw new BenchmarkFailedException(hostName, what + " ended without its timing line after "
+                    + result.wallTime().toSeconds() + " s: " + how + " (" + e.getMessage() + "); its error output:\n"
+                    + Tails.of(result.stderr(), 20), e);
+        }
     }
 
     /**

@@ -230,7 +230,7 @@ public final class KernelBuild {
                     }
                     CommandResult result = host.run(HostTiming.wrap(make + " -j" + jobs + targets + " > " + Shell.quote(log)
                             + " 2>&1"), parameters.runTimeout());
-                    HostTiming.Timing timing = HostTiming.parse(result.stdout());
+                    HostTiming.Timing timing = HostTiming.parse(result, host.name(), "kernel build " + index);
                     if (timing.exitStatus() != 0) {
                         CommandResult tail = host.run(Shell.command("tail", "-n", "40", log), Duration.ofMinutes(1));
                         throw new BenchmarkFailedException(host.name(), "kernel build " + index

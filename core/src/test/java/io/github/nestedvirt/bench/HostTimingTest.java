@@ -36,6 +36,31 @@ class HostTimingTest {
     }
 
     @Test
+    void aShellKilledBeforeItsMarkerIsReportedWithItsExitStatusAndErrorOutput() throws Exception {
+        try (TestLocalHost host = new TestLocalHost()) {
+            // $$ is the wrapping shell, so nothing prints the marker: as when the OOM killer ends it
+            CommandResult result = host.run(HostTiming.wrap("echo 'appliance starting' >&2; kill -9 $$"),
+                    Duration.ofSeconds(30));
+
+            assertThatThrownBy(() -> HostTiming.parse(result, host.name(), "guestfish launch 2"))
+                    .isInstanceOf(BenchmarkFailedException.class)
+                    .hasMessageStartingWith(host.name() + ": guestfish launch 2 ended without its timing line after ")
+                    .hasMessageContaining("its shell exited with status 137")
+                    .hasMessageEndingWith("appliance starting");
+        }
+    }
+
+    @Test
+    void aCommandWhoseSshSessionEndedFirstSaysTheHostWentAway() {
+        // what SshHost returns when the session drops under a command: no exit status (-1), no marker
+        CommandResult ended = new CommandResult("guestfish -a /dev/null run", -1, "", "", Duration.ofSeconds(190));
+
+        assertThatThrownBy(() -> HostTiming.parse(ended, "root@l1:22", "guestfish launch 1"))
+                .hasMessageStartingWith("root@l1:22: guestfish launch 1 ended without its timing line after 190 s: "
+                        + "the SSH session ended before the command did (the host went away or stopped answering)");
+    }
+
+    @Test
     void timesARealCommandOnTheHostWithDash() throws Exception {
         try (TestLocalHost host = new TestLocalHost()) {
             CommandResult result = host.run(HostTiming.wrap("echo -n partial; sleep 0.3; exit 3"),

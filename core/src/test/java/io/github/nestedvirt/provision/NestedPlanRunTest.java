@@ -123,6 +123,13 @@ class NestedPlanRunTest {
         outcome.run().measurements().forEach(m -> System.out.printf("  %s %s %s on %s: %s %s %s%n", m.benchmark(),
                 m.metric(), m.level(), m.host(), m.samples().stream().map(NestedPlanRunTest::sampleText).toList(),
                 m.unit(), m.attributes()));
+        Path console = dir.resolve(l1 + "-serial.log");
+        if (!outcome.run().failures().isEmpty() && Files.exists(console)) {
+            // a lost L1 (a hang, a panic, the OOM killer) tells why only on its console
+            List<String> lines = Files.readAllLines(console, java.nio.charset.StandardCharsets.ISO_8859_1);
+            System.out.println("A benchmark failed; the last 80 lines of the L1's serial console " + console + ":");
+            lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(line -> System.out.println("  | " + line));
+        }
     }
 
     private static String without(String planText, String entryStart) {
