@@ -206,7 +206,7 @@ final class BenchCommand {
         String workDir;
 
         @Option(names = "--group", paramLabel = "GROUP",
-                description = "run_tests.sh -g group, e.g. vmx; repeatable. Default: every test.")
+                description = "run_tests.sh -g group, e.g. vmx (the runner takes one). Default: every test.")
         List<String> groups;
 
         @Option(names = "--test", paramLabel = "NAME",

@@ -45,14 +45,22 @@ class KvmUnitTestsTest {
 
     @Test
     void aGroupOrTestThatIsNoNameIsRefusedNamingItsPosition() {
-        assertThatThrownBy(() -> KvmUnitTests.Parameters.fromPlan("/srv/kut", null, List.of("vmx", "vmx; reboot"),
+        assertThatThrownBy(() -> KvmUnitTests.Parameters.fromPlan("/srv/kut", null, List.of("vmx; reboot"),
                 null, null, null, null, null))
-                .hasMessage("groups[1]: 'vmx; reboot' is not a group name of unittests.cfg, e.g. vmx");
+                .hasMessage("groups[0]: 'vmx; reboot' is not a group name of unittests.cfg, e.g. vmx");
         assertThatThrownBy(() -> KvmUnitTests.Parameters.fromPlan("/srv/kut", null, null, List.of("svm", "$(reboot)"),
                 null, null, null, null, null))
                 .hasMessage("tests[1]: '$(reboot)' is not a test name of unittests.cfg, e.g. vmx_apic_passthrough_thread");
         assertThatThrownBy(() -> KvmUnitTests.Parameters.fromPlan("/srv/kut", null, null, null, "hvf", null, null, null))
                 .hasMessage("accel: must be kvm or tcg, got 'hvf'");
+    }
+
+    @Test
+    void moreThanOneGroupIsRefusedSinceTheRunnerWouldMatchNoTest() {
+        assertThatThrownBy(() -> KvmUnitTests.Parameters.fromPlan("/srv/kut", null, List.of("vmx", "apic"),
+                null, null, null, null, null))
+                .hasMessage("groups: run_tests.sh runs one group at a time, got [vmx, apic]: give one group, or "
+                        + "name the tests with tests");
     }
 
     private static KvmUnitTests.Parameters parameters(String source) {
