@@ -231,6 +231,11 @@ public final class TestHypervisorImage {
             mkdir -p /dev/pts /dev/shm
             mount -t devpts devpts /dev/pts
             mount -t tmpfs shm /dev/shm
+            # the links a distribution's udev makes: scripts read /dev/fd/N (bash's process substitution)
+            ln -s /proc/self/fd /dev/fd
+            ln -s /proc/self/fd/0 /dev/stdin
+            ln -s /proc/self/fd/1 /dev/stdout
+            ln -s /proc/self/fd/2 /dev/stderr
             mkdir -p /run/lock /var/lib/libvirt/images /var/log/libvirt/qemu /var/cache /var/tmp /var/lib/misc
             ln -s /run /var/run
             ln -s /run/lock /var/lock

@@ -146,7 +146,8 @@ public final class TestTopology {
         return hypervisorYaml(l1, image, "1G", dir);
     }
 
-    private static String hypervisorYaml(String l1, TestHypervisorImage image, String memory, Path dir) {
+    /** As above, with {@code memory} for the L1, e.g. {@code 5G}. */
+    public static String hypervisorYaml(String l1, TestHypervisorImage image, String memory, Path dir) {
         return """
                 l0:
                   uri: qemu:///system
