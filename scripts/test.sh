@@ -30,4 +30,12 @@ if [ -n "$tarball" ]; then
 else
   echo "no kvm-unit-tests tarball in $(realpath -m ../shared/testdata): its tests use the recorded runner output"
 fi
+# The Jenkins plugin is compiled here against the real Jenkins sources where they are checked out
+# (scripts/jenkins-sources.sh); with the Jenkins Maven repository, `mvn -Pjenkins verify` builds it.
+jenkins_sources=${NVMX_JENKINS_SOURCES:-../shared/jenkins-sources}
+if [ -d "$jenkins_sources" ]; then
+  scripts/jenkins-compile-check.sh "$jenkins_sources"
+else
+  echo "no Jenkins sources in $(realpath -m "$jenkins_sources"): the plugin's compile check is left out (scripts/jenkins-sources.sh)"
+fi
 exec mvn -B -ntp verify -Dnvmx.test.l1KernelBuild=true -Dnvmx.test.realInstall=true "${kut[@]}" "$@"
