@@ -2,13 +2,16 @@ package io.github.nestedvirt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.nestedvirt.bench.UpstreamKvmUnitTestsSuite;
 import io.github.nestedvirt.provision.TestKernelTree;
 import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.ResultJson;
 import io.github.nestedvirt.result.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,6 +79,29 @@ class NvmxTest {
         try (var runs = Files.list(temp.resolve("results"))) {
             Path run = runs.filter(Files::isDirectory).findFirst().orElseThrow();
             assertThat(run.resolve("junit/kvm-unit-tests-local-vmx.xml")).exists();
+        }
+    }
+
+    @Test
+    void kvmUnitTestsFromTheCommandLineBuildAndRunTheUpstreamTarballUnderTcg() throws Exception {
+        Optional<Path> tarball = UpstreamKvmUnitTestsSuite.tarball();
+        assumeTrue(tarball.isPresent(), "no kvm-unit-tests tarball in " + UpstreamKvmUnitTestsSuite.lookedAt()
+                + " and no -D" + UpstreamKvmUnitTestsSuite.PROPERTY + ": scripts/test.sh passes it where it exists");
+
+        // two tests that run under TCG, and one the suite itself marks i386-only
+        int exit = nvmx("bench", "kvm-unit-tests", "--source", tarball.get().toString(), "--work-dir",
+                temp.resolve("work").toString(), "--accel", "tcg", "--test-timeout", "20", "--test", "tsc",
+                "--test", "setjmp", "--test", "taskswitch", "--results", temp.resolve("results").toString());
+
+        assertThat(exit).as(err).isZero();
+        assertThat(Files.readString(temp.resolve("work/src/x86/unittests.cfg")))
+                .containsPattern("\\[taskswitch]\\s*\\n(?:[^\\[]*\\n)?arch = i386");
+        assertThat(out).containsPattern("kvm-unit-tests +skipped +L0 +local +accel=tcg,groups=3-tests +1 +1 ");
+        try (var runs = Files.list(temp.resolve("results"))) {
+            Path run = runs.filter(Files::isDirectory).findFirst().orElseThrow();
+            String junit = Files.readString(run.resolve("junit/kvm-unit-tests-local-3-tests.xml"));
+            assertThat(junit).contains("name=\"tsc\"").contains("name=\"setjmp\"")
+                    .contains("name=\"taskswitch\"><skipped message=\"i386 only\"");
         }
     }
 

@@ -1,8 +1,10 @@
 package io.github.nestedvirt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.nestedvirt.bench.RecordedKvmUnitTestsSuite;
+import io.github.nestedvirt.bench.UpstreamKvmUnitTestsSuite;
 import io.github.nestedvirt.result.ResultJson;
 import io.github.nestedvirt.result.Run;
 import io.github.nestedvirt.rundir.RunDirectory;
@@ -11,16 +13,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code nestedKvmUnitTests} through {@code nvmx exec} on L0, with the suite whose scripts replay
- * runner output we recorded (the real suite is in no registry our machines reach): the copy,
- * configure, make, the runner's arguments, the parsers and the JUnit XML are real. Under TCG, since
- * KVM does not work here.
+ * {@code nestedKvmUnitTests} through {@code nvmx exec} on L0, as the Jenkins step runs it: with the
+ * upstream tarball ({@link UpstreamKvmUnitTestsSuite}), and with the suite whose scripts replay runner
+ * output we recorded (for the runner's arguments and a build that fails). Under TCG, since KVM does
+ * not work here.
  */
-class NvmxExecKvmUnitTestsRecordedSuiteTest {
+class NvmxExecKvmUnitTestsTest {
 
     @TempDir
     Path temp;
@@ -49,6 +52,27 @@ class NvmxExecKvmUnitTestsRecordedSuiteTest {
         assertThat(xml).isEqualTo(Files.readString(dir.path().resolve("results").resolve(run.id())
                 .resolve("junit/kvm-unit-tests-l0-vmx.xml")));
         assertThat(Files.readString(dir.logFile())).contains("JUnit XML of the suite in " + dir.junitFile());
+    }
+
+    @Test
+    void theUpstreamSuiteRunsAsAStepUnderTcgAndLeavesItsJUnitXml() throws Exception {
+        Optional<Path> tarball = UpstreamKvmUnitTestsSuite.tarball();
+        assumeTrue(tarball.isPresent(), "no kvm-unit-tests tarball in " + UpstreamKvmUnitTestsSuite.lookedAt()
+                + " and no -D" + UpstreamKvmUnitTestsSuite.PROPERTY + ": scripts/test.sh passes it where it exists");
+        RunDirectory dir = RunDirectory.create(temp.resolve("kut-upstream"));
+        dir.writeRequest(new StepRequest("nestedKvmUnitTests", Map.of("source", tarball.get().toString(),
+                "workDir", temp.resolve("work").toString(), "accel", "tcg", "testTimeoutSeconds", 20,
+                "tests", List.of("setjmp", "taskswitch"), "resultsId", "kut-l0")));
+
+        NvmxCall call = NvmxCall.of("exec", "--run-dir", dir.path().toString());
+
+        assertThat(call.exitCode()).as(Files.readString(dir.logFile())).isEqualTo(ExitCode.OK);
+        String xml = Files.readString(dir.junitFile());
+        // the i386-only test is the suite's own SKIP; setjmp ran under QEMU, passed or not
+        assertThat(xml).contains("<testsuite name=\"kvm-unit-tests.l0\" tests=\"2\"")
+                .contains("<testcase classname=\"kvm-unit-tests.l0\" name=\"taskswitch\"><skipped message=\"i386 only\"")
+                .contains("name=\"setjmp\"");
+        assertThat(Files.readString(dir.logFile())).contains("./run_tests.sh setjmp taskswitch (tcg)");
     }
 
     @Test
