@@ -53,7 +53,7 @@ compile() {
   local files="$work/files.$$" classes
   find "$@" -name '*.java' > "$files"
   classes=$(mktemp -d "$work/classes.XXXXXX")
-  javac --release 17 -proc:none -implicit:none -encoding UTF-8 -nowarn -Xmaxerrs 100000 -Xlint:none \
+  javac --release 17 -proc:none -implicit:none -encoding UTF-8 -Xmaxerrs 100000 -Xmaxwarns 100000 -Xlint:none -Xlint:removal \
     -XDshould-stop.ifError=FLOW -d "$classes" -sourcepath "$sourcepath" -cp "$classpath" "@$files" \
     > "$work/javac.log" 2>&1 || true
   # a diagnostic is "FILE:LINE: error: ..." and the lines under it; keep those of the compiled files
@@ -112,7 +112,8 @@ engine_errors=$(compile "$work/engine.txt" core/src/main/java)
 cat "$work/engine.txt"
 jelly_errors=$(jelly "$work/plugin-jelly.txt" plugin/src/main/resources)
 grep ': error: ' "$work/plugin-jelly.txt" || true
+removals=$(cat "$work/plugin.txt" "$work/engine.txt" | grep -c ': warning: \[removal\]' || true)
 echo "jenkins compile check: plugin/src/main/java and plugin/src/test/java against $sources: $errors errors;" \
   "its Jelly views: $jelly_errors errors; the engine (core/src/main/java) on the libraries Jenkins gives it:" \
-  "$engine_errors errors ($(( $(date +%s) - start )) s)"
+  "$engine_errors errors; uses of APIs marked for removal: $removals ($(( $(date +%s) - start )) s)"
 [ "$errors" = 0 ] && [ "$jelly_errors" = 0 ] && [ "$engine_errors" = 0 ]

@@ -2,7 +2,8 @@ package io.github.nestedvirt.report;
 
 import static io.github.nestedvirt.report.Html.escape;
 
-import edu.hm.hafner.echarts.JacksonFacade;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.nestedvirt.compare.Baseline;
 import io.github.nestedvirt.compare.Comparison;
 import io.github.nestedvirt.compare.RunComparison;
@@ -48,6 +49,7 @@ public final class HtmlReport {
     /** How many of the newest runs get full tables by default; older runs only feed the trends. */
     public static final int DEFAULT_DETAILED_RUNS = 20;
 
+    private static final ObjectMapper CHART_JSON = new ObjectMapper();
     static final String ECHARTS = "META-INF/resources/webjars/echarts/5.5.0/echarts.min.js";
     private static final String SCRIPT = "io/github/nestedvirt/report/report.js";
     private static final String STYLE = "io/github/nestedvirt/report/report.css";
@@ -113,10 +115,19 @@ public final class HtmlReport {
         details(page, byStart, detailedRuns);
         page.append("<script>\n").append(resource(ECHARTS).replace("</script", "<\\/script")).append("\n</script>\n")
                 .append("<script type=\"application/json\" id=\"chart-models\">")
-                .append(Html.scriptSafeJson(new JacksonFacade().toJson(charts))).append("</script>\n")
+                .append(Html.scriptSafeJson(chartModels(charts))).append("</script>\n")
                 .append("<script>\n").append(resource(SCRIPT)).append("</script>\n")
                 .append("</body>\n</html>\n");
         return page.toString();
+    }
+
+    /** The charts' models as JSON, by Jackson itself: echarts-build-trends' JacksonFacade is deprecated for removal. */
+    private static String chartModels(List<TrendChart> charts) {
+        try {
+            return CHART_JSON.writeValueAsString(charts);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("the trend charts cannot be written as JSON: " + e.getMessage(), e);
+        }
     }
 
     private static void header(StringBuilder page, List<Run> runs, List<String> problems) {

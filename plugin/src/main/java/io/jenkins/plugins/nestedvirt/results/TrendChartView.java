@@ -1,9 +1,10 @@
 package io.jenkins.plugins.nestedvirt.results;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import edu.hm.hafner.echarts.Build;
 import edu.hm.hafner.echarts.BuildResult;
 import edu.hm.hafner.echarts.ChartModelConfiguration;
-import edu.hm.hafner.echarts.JacksonFacade;
 import edu.hm.hafner.echarts.line.LinesChartModel;
 import hudson.model.Job;
 import hudson.model.Run;
@@ -24,6 +25,12 @@ public final class TrendChartView implements AsyncConfigurableTrendChart {
 
     /** Builds looked at to decide whether the chart has anything to show. */
     static final int VISIBILITY_LOOK_BACK = 5;
+
+    /**
+     * Jackson 2 from jackson2-api: echarts-build-trends' own JacksonFacade is deprecated for removal, and
+     * its Jackson differs between echarts-api releases. The models are plain beans either way.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Job<?, ?> job;
     private final String resultsId;
@@ -48,7 +55,13 @@ public final class TrendChartView implements AsyncConfigurableTrendChart {
     @Override
     public String getConfigurableBuildTrendModel(String configuration) {
         ChartModelConfiguration chart = ChartModelConfiguration.fromJson(configuration);
-        return new JacksonFacade().toJson(model(chart.getBuildCount(), chart));
+        LinesChartModel model = model(chart.getBuildCount(), chart);
+        try {
+            return JSON.writeValueAsString(model);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the trend chart of " + resultsId + " cannot be written as JSON: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Shown when at least two recent builds have results and the chart has a line to draw. */
