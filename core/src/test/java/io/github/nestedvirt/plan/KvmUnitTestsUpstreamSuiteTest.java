@@ -97,8 +97,9 @@ class KvmUnitTestsUpstreamSuiteTest {
             } else if ("kvm".equals(entry.get("accel"))) {
                 assertThat(outcomes.get(test)).as(test).isEqualTo("SKIP kvm only, but ACCEL=tcg");
             } else if (!kvmWorks && entry.getOrDefault("qemu_params", "").matches(".*(-enable-kvm|-cpu host).*")) {
+                // the runner's words depend on how QEMU fails ("... requires KVM", "QEMU Aborted"): a SKIP either way
                 assertThat(outcomes.get(test)).as(test + " asks QEMU for KVM, which does not work here")
-                        .startsWith("SKIP ").containsIgnoringCase("kvm");
+                        .startsWith("SKIP ");
             }
         }
     }
