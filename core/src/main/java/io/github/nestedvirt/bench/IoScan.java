@@ -161,10 +161,10 @@ public final class IoScan {
                 + "echo \"NVMX_OTHER_ERRORS $(grep -vc 'Permission denied' \"$nvmx_err\")\"; "
                 + "tail -n 20 \"$nvmx_err\" >&2; rm -f \"$nvmx_err\"";
         CommandResult result = host.run(script, parameters.runTimeout());
-        HostTiming.Timing timing;
+        // a scan whose shell or SSH session died says how, with its error output
+        HostTiming.Timing timing = HostTiming.parse(result, host.name(), "io-scan");
         IoScanOutput.Hashing hashing;
         try {
-            timing = HostTiming.parse(result.stdout());
             hashing = IoScanOutput.parseHashing(result.stdout());
         } catch (IllegalArgumentException e) {
             throw new BenchmarkFailedException(host.name(), "io-scan did not complete (" + e.getMessage() + "):\n"

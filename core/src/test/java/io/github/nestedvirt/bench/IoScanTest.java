@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.nestedvirt.host.CommandResult;
+import io.github.nestedvirt.host.Host;
+import io.github.nestedvirt.host.HostException;
+import io.github.nestedvirt.host.OutputListener;
 import io.github.nestedvirt.result.Better;
 import io.github.nestedvirt.result.Level;
 import io.github.nestedvirt.result.Measurement;
@@ -172,6 +176,50 @@ class IoScanTest {
         try (TestLocalHost host = new TestLocalHost()) {
             assertThatThrownBy(() -> scan.measure(host, Level.L0, Progress.NONE))
                     .hasMessageContaining("paths: " + tree + "/nope is not a directory");
+        }
+    }
+
+    @Test
+    void aScanWhoseShellIsKilledSaysHowItEndedWithItsErrorOutput() throws Exception {
+        IoScan scan = new IoScan(new IoScan.Parameters(List.of(tree.toString()), true, false, 0, 1, 1,
+                Duration.ofMinutes(5)));
+
+        try (TestLocalHost local = new TestLocalHost()) {
+            // the hashing shell is really killed (as the OOM killer ends it) before it prints anything
+            Host killing = new Host() {
+                @Override
+                public String name() {
+                    return local.name();
+                }
+
+                @Override
+                public CommandResult run(String command, Duration timeout, OutputListener listener)
+                        throws HostException, InterruptedException {
+                    String run = command.contains("sha256sum") ? "echo 'sha256sum: reading' >&2; kill -9 $$; " + command
+                            : command;
+                    return local.run(run, timeout, listener);
+                }
+
+                @Override
+                public void upload(Path file, String remotePath) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public void download(String remotePath, Path file) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+
+            assertThatThrownBy(() -> scan.measure(killing, Level.L0, Progress.NONE))
+                    .isInstanceOf(BenchmarkFailedException.class)
+                    .hasMessageStartingWith(local.name() + ": io-scan ended without its timing line after ")
+                    .hasMessageContaining("its shell exited with status 137")
+                    .hasMessageEndingWith("sha256sum: reading");
         }
     }
 }
