@@ -253,6 +253,12 @@ public final class SshHost implements Host {
             ChannelExec channel = null;
             try {
                 channel = (ChannelExec) session.openChannel("exec");
+                if (channel == null) {
+                    // JSch answers null, not an exception, when the session fails as the channel opens (a
+                    // dropped connection it has not noticed yet): drop it, so that the retry logs in anew
+                    session.disconnect();
+                    throw new JSchException("the session failed as a channel was opened");
+                }
                 channel.setCommand(command);
                 OutputStream stdin = null;
                 if (feedsStdin) {
