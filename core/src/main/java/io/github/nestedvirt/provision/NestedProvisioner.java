@@ -46,6 +46,12 @@ final class NestedProvisioner {
 
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(90);
 
+    /**
+     * How long the KVM probe's guest may take to start in an L1: on an L1 that is itself emulated (or
+     * busy) it can take longer than a bare host's 10 s, and a hang is still told apart within a minute.
+     */
+    static final Duration L1_PROBE_TIMEOUT = Duration.ofMinutes(1);
+
     private final Provisioner.Settings settings;
     private final Function<ProvisionedGuest, ReentrantLock> knownHostsLock;
 
@@ -126,7 +132,7 @@ final class NestedProvisioner {
         } else if (!device) {
             why = "it has VMX but no /dev/kvm: load kvm_intel (or kvm_amd) in the L1";
         } else {
-            KvmStatus status = new KvmProbe(KvmProbe.DEFAULT_TIMEOUT).probe(l1);
+            KvmStatus status = new KvmProbe(L1_PROBE_TIMEOUT).probe(l1);
             why = status.usable() ? null : "/dev/kvm there does not run a guest: " + status.detail();
         }
         if (why != null) {
