@@ -91,9 +91,13 @@ final class TracefsEvents implements ExitSource {
     @Override
     public Rates stop(double seconds) throws SourceUnavailableException, InterruptedException {
         try {
-            run(disableEvents() + "kill $(cat " + pidFile + ") 2>/dev/null; true");
+            // a capture stopped right after it started: its reader may not have written its pid yet
+            run(disableEvents() + "for i in $(seq 100); do [ -s " + pidFile + " ] && break; sleep 0.1; done; "
+                    + "kill $(cat " + pidFile + ") 2>/dev/null; true");
             if (reader.awaitEnd(DRAIN_MILLIS) == null) {
                 reader.kill();
+                throw new SourceUnavailableException("tracefs: the reader of trace_pipe did not end within "
+                        + DRAIN_MILLIS / 1000 + " s of being stopped");
             }
             if (reader.failure() != null) {
                 throw new SourceUnavailableException("tracefs: reading trace_pipe: " + reader.failure().getMessage());

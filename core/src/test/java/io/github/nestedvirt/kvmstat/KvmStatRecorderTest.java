@@ -87,7 +87,8 @@ class KvmStatRecorderTest {
             exits = recorder.stop();
         }
 
-        assertThat(exits.source()).isEqualTo(expected.source());
+        // the recorder's notes say why a source it was expected to use did not work
+        assertThat(exits.source()).as("source; the recorder's notes: %s", exits.notes()).isEqualTo(expected.source());
         assertNotesStartWith(exits, expected);
         if (!"kvm_stat".equals(expected.source())) {
             assertThat(exits.notes().get(0)).as("the tool's exit status and its last words")
