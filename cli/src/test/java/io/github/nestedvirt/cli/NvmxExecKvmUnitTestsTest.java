@@ -1,7 +1,6 @@
 package io.github.nestedvirt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.nestedvirt.bench.RecordedKvmUnitTestsSuite;
 import io.github.nestedvirt.bench.UpstreamKvmUnitTestsSuite;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,11 +54,9 @@ class NvmxExecKvmUnitTestsTest {
 
     @Test
     void theUpstreamSuiteRunsAsAStepUnderTcgAndLeavesItsJUnitXml() throws Exception {
-        Optional<Path> tarball = UpstreamKvmUnitTestsSuite.tarball();
-        assumeTrue(tarball.isPresent(), "no kvm-unit-tests tarball in " + UpstreamKvmUnitTestsSuite.lookedAt()
-                + " and no -D" + UpstreamKvmUnitTestsSuite.PROPERTY + ": scripts/test.sh passes it where it exists");
+        Path tarball = UpstreamKvmUnitTestsSuite.required();
         RunDirectory dir = RunDirectory.create(temp.resolve("kut-upstream"));
-        dir.writeRequest(new StepRequest("nestedKvmUnitTests", Map.of("source", tarball.get().toString(),
+        dir.writeRequest(new StepRequest("nestedKvmUnitTests", Map.of("source", tarball.toString(),
                 "workDir", temp.resolve("work").toString(), "accel", "tcg", "testTimeoutSeconds", 20,
                 "tests", List.of("setjmp", "taskswitch"), "resultsId", "kut-l0")));
 

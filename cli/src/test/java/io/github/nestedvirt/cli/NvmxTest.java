@@ -2,7 +2,6 @@ package io.github.nestedvirt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.nestedvirt.bench.UpstreamKvmUnitTestsSuite;
 import io.github.nestedvirt.provision.TestKernelTree;
@@ -11,7 +10,6 @@ import io.github.nestedvirt.result.ResultJson;
 import io.github.nestedvirt.result.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,12 +82,10 @@ class NvmxTest {
 
     @Test
     void kvmUnitTestsFromTheCommandLineBuildAndRunTheUpstreamTarballUnderTcg() throws Exception {
-        Optional<Path> tarball = UpstreamKvmUnitTestsSuite.tarball();
-        assumeTrue(tarball.isPresent(), "no kvm-unit-tests tarball in " + UpstreamKvmUnitTestsSuite.lookedAt()
-                + " and no -D" + UpstreamKvmUnitTestsSuite.PROPERTY + ": scripts/test.sh passes it where it exists");
+        Path tarball = UpstreamKvmUnitTestsSuite.required();
 
         // two tests that run under TCG, and one the suite itself marks i386-only
-        int exit = nvmx("bench", "kvm-unit-tests", "--source", tarball.get().toString(), "--work-dir",
+        int exit = nvmx("bench", "kvm-unit-tests", "--source", tarball.toString(), "--work-dir",
                 temp.resolve("work").toString(), "--accel", "tcg", "--test-timeout", "20", "--test", "tsc",
                 "--test", "setjmp", "--test", "taskswitch", "--results", temp.resolve("results").toString());
 

@@ -42,6 +42,14 @@ public final class UpstreamKvmUnitTestsSuite {
         return Optional.empty();
     }
 
+    /** The tarball; a test that needs it and finds none says where it looked (CI has it: scripts/test.sh). */
+    public static Path required() throws IOException {
+        Optional<Path> tarball = tarball();
+        org.junit.jupiter.api.Assumptions.assumeTrue(tarball.isPresent(), "no kvm-unit-tests tarball in "
+                + lookedAt() + " and no -D" + PROPERTY + ": scripts/test.sh passes it where it exists");
+        return tarball.get();
+    }
+
     /** The shared test data folder beside the clone this test runs in (found by its {@code .ci/run}). */
     public static Path lookedAt() {
         Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();

@@ -1,7 +1,6 @@
 package io.github.nestedvirt.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.bench.UpstreamKvmUnitTestsSuite;
@@ -18,7 +17,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Tag;
@@ -45,9 +43,7 @@ class KvmUnitTestsL1Test {
 
     @Test
     void theSvmTestsRunUnderTheL1sKvmOnEmulatedSvmWithEveryOutcome() throws Exception {
-        Optional<Path> tarball = UpstreamKvmUnitTestsSuite.tarball();
-        assumeTrue(tarball.isPresent(), "no kvm-unit-tests tarball in " + UpstreamKvmUnitTestsSuite.lookedAt()
-                + " and no -D" + UpstreamKvmUnitTestsSuite.PROPERTY + ": scripts/test.sh passes it where it exists");
+        Path tarball = UpstreamKvmUnitTestsSuite.required();
         L1EndToEndTest.removeLeftoversOfCrashedRuns();
         String l1 = TestTopology.uniqueName();
         Path dir = TestTopology.guestDirectory("nvmx-test-kut-l1-");
@@ -63,7 +59,7 @@ class KvmUnitTestsL1Test {
                     benchmarks:
                       - {type: kvm-unit-tests, host: l1, source: %s, workDir: /tmp/kut, testTimeoutSeconds: %d,
                          tests: [%s]}
-                    """.formatted(l1, tarball.get(), TIMEOUT_SECONDS, String.join(", ", TESTS)));
+                    """.formatted(l1, tarball, TIMEOUT_SECONDS, String.join(", ", TESTS)));
             long start = System.nanoTime();
             Progress timed = new Progress() {
                 @Override
