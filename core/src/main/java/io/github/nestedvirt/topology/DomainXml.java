@@ -30,7 +30,11 @@ public final class DomainXml {
         xml.open("memory").attribute("unit", "KiB").value(guest.memory().kib()).close();
         xml.element("vcpu", guest.vcpus());
         os(xml, guest.boot());
-        xml.open("features").empty("acpi").empty("apic").close();
+        xml.open("features").empty("acpi").empty("apic");
+        if (guest.tbCache() != null) {
+            xml.open("tcg").open("tb-cache").attribute("unit", "KiB").value(guest.tbCache().kib()).close().close();
+        }
+        xml.close();
         cpu(xml, guest);
         xml.empty("clock").attribute("offset", "utc");
         xml.element("on_poweroff", "destroy");

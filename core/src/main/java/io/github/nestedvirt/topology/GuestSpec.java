@@ -21,6 +21,9 @@ import java.util.List;
  * @param cpu guest CPU mode
  * @param domainType {@code kvm}, or {@code qemu} (TCG) with {@code allowTcg}
  * @param allowTcg whether {@code domainType: qemu} is wanted
+ * @param tbCache size of TCG's translation cache ({@code domainType: qemu} only), or null for QEMU's
+ *     own (1 GiB on x86_64 since QEMU 5.0, allocated as code is translated: an L2 under TCG can take
+ *     that much of its L1's memory on top of its own)
  * @param ssh how the engine logs in
  * @param keyInjection how the SSH key gets into the guest
  * @param boot direct kernel boot, or null to boot from the disk
@@ -29,7 +32,7 @@ import java.util.List;
  * @param l2 the nested guests of an L1; empty for an L2
  */
 public record GuestSpec(Level level, String name, int vcpus, Size memory, DiskSpec disk, NetworkAttachment network,
-        CpuSpec cpu, DomainType domainType, boolean allowTcg, GuestSsh ssh, KeyInjection keyInjection,
+        CpuSpec cpu, DomainType domainType, boolean allowTcg, Size tbCache, GuestSsh ssh, KeyInjection keyInjection,
         KernelBoot boot, String serialLog, Packages packages, List<GuestSpec> l2) {
 
     public GuestSpec {
@@ -45,6 +48,7 @@ public record GuestSpec(Level level, String name, int vcpus, Size memory, DiskSp
             @JsonProperty("cpu") CpuSpec cpu,
             @JsonProperty("domainType") DomainType domainType,
             @JsonProperty("allowTcg") Boolean allowTcg,
+            @JsonProperty("tbCache") Size tbCache,
             @JsonProperty("ssh") GuestSsh ssh,
             @JsonProperty("keyInjection") KeyInjection keyInjection,
             @JsonProperty("boot") KernelBoot boot,
@@ -55,7 +59,7 @@ public record GuestSpec(Level level, String name, int vcpus, Size memory, DiskSp
             throw new IllegalArgumentException("must be at least 1, got " + vcpus);
         }
         return new GuestSpec(null, name, vcpus == null ? 0 : vcpus, memory, disk, network, cpu, domainType,
-                Boolean.TRUE.equals(allowTcg), ssh, keyInjection, boot, serialLog, packages, l2);
+                Boolean.TRUE.equals(allowTcg), tbCache, ssh, keyInjection, boot, serialLog, packages, l2);
     }
 
     /** The seed's defaults for {@code level}, applied to every value not given (and to the L2s of an L1). */
@@ -67,7 +71,7 @@ public record GuestSpec(Level level, String name, int vcpus, Size memory, DiskSp
                 (disk != null ? disk : DiskSpec.unset()).withDefaults(level),
                 network != null ? network : l1 ? NetworkAttachment.bridge("br0") : NetworkAttachment.network("default"),
                 cpu != null ? cpu : type == DomainType.QEMU ? CpuSpec.custom("qemu64") : CpuSpec.hostPassthrough(),
-                type, allowTcg,
+                type, allowTcg, tbCache,
                 ssh != null ? ssh : GuestSsh.defaults(),
                 keyInjection != null ? keyInjection : KeyInjection.CLOUD_INIT, boot,
                 serialLog != null ? serialLog : "/var/log/libvirt/qemu/" + name + "-serial.log",

@@ -26,6 +26,10 @@ final class TopologyValidator {
     /** libvirt object names kept to a safe set (networks, pools, CPU models). */
     static final Pattern OBJECT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}");
 
+    private static final long MIB = 1L << 20;
+    /** QEMU's own translation cache on a 64-bit host (since QEMU 5.0), when a TCG guest sets none. */
+    static final Size QEMU_TB_CACHE = Size.gib(1);
+
     private final Locator locator;
     private final List<String> problems = new ArrayList<>();
 
@@ -56,16 +60,25 @@ final class TopologyValidator {
                 }
                 if (l2.memory().bytes() > l1.memory().bytes()) {
                     problem(with(l2At, "memory"), l2.memory() + " is more than its L1 has (" + l1.memory() + ")");
+                } else if (l2.domainType() == DomainType.QEMU && needInL1(l2) > l1.memory().bytes()) {
+                    // QEMU fills its translation cache as it translates code, so an L2 that fits at boot
+                    // pushes its L1 into reclaim later: stalls and soft lockups, not an error message.
+                    problem(with(l2At, "tbCache"), "under TCG this L2's QEMU takes its memory (" + l2.memory()
+                            + ") and a translation cache of " + tbCache(l2) + ": " + new Size(needInL1(l2))
+                            + ", more than its L1 has (" + l1.memory() + "); set tbCache (e.g. 128M) or give the L1"
+                            + " more memory");
                 }
-                total += l2.memory().bytes();
+                total += needInL1(l2);
             }
             if (l1.packages().install() && l1.l2().isEmpty()) {
                 problem(with(at, "packages", "install"), "qemu and libvirt are installed for L2 guests, and this L1"
                         + " has none; remove packages or add l2 guests");
             }
             if (l1.l2().size() > 1 && total > l1.memory().bytes()) {
-                problem(with(at, "l2"), "the L2 guests need " + new Size(total) + " together, more than their L1 has ("
-                        + l1.memory() + ")");
+                boolean tcg = l1.l2().stream().anyMatch(l2 -> l2.domainType() == DomainType.QEMU);
+                problem(with(at, "l2"), "the L2 guests need " + new Size(total) + " together"
+                        + (tcg ? " (their memory, and the translation cache of each under TCG)" : "")
+                        + ", more than their L1 has (" + l1.memory() + ")");
             }
         }
         return List.copyOf(problems);
@@ -88,6 +101,15 @@ final class TopologyValidator {
         }
         if (guest.domainType() == DomainType.KVM && guest.allowTcg()) {
             problem(with(at, "allowTcg"), "true only makes sense with domainType: qemu");
+        }
+        if (guest.tbCache() != null) {
+            if (guest.domainType() != DomainType.QEMU) {
+                problem(with(at, "tbCache"), "the translation cache is TCG's: give it with domainType: qemu,"
+                        + " or remove it");
+            } else if (guest.tbCache().bytes() < MIB || guest.tbCache().bytes() % MIB != 0) {
+                problem(with(at, "tbCache"), guest.tbCache() + " is not a whole number of MiB (at least 1), which"
+                        + " QEMU's tb-size takes; write e.g. 128M");
+            }
         }
         disk(guest.disk(), with(at, "disk"));
         network(guest.network(), with(at, "network"));
@@ -180,6 +202,19 @@ final class TopologyValidator {
         List<Object> longer = new ArrayList<>(path);
         longer.addAll(List.of(more));
         return longer;
+    }
+
+    /** What a guest takes from its host: its memory, and under TCG its translation cache. */
+    private static long needInL1(GuestSpec l2) {
+        return l2.memory().bytes() + (l2.domainType() == DomainType.QEMU ? tbCacheSize(l2).bytes() : 0);
+    }
+
+    private static Size tbCacheSize(GuestSpec guest) {
+        return guest.tbCache() != null ? guest.tbCache() : QEMU_TB_CACHE;
+    }
+
+    private static String tbCache(GuestSpec guest) {
+        return guest.tbCache() != null ? guest.tbCache().toString() : QEMU_TB_CACHE + " (QEMU's default)";
     }
 
     /** {@code l1[0].l2[1].memory} */

@@ -169,7 +169,7 @@ class RemoteL0Test {
         String yaml = remoteYaml(image, provisioned.l0().address(), dir.resolve("known_hosts"));
         String l2 = """
                     l2:
-                      - {name: %s-3, memory: 64M, domainType: qemu, allowTcg: true, keyInjection: image,
+                      - {name: %s-3, memory: 64M, domainType: qemu, allowTcg: true, tbCache: 16M, keyInjection: image,
                          ssh: {identity: %s}}
                 """.formatted(l0, image.guestImage().clientKey());
         GuestSpec withoutInstall = new TopologyReader().read(yaml + l2, "l2.yaml").l1().get(0);

@@ -130,6 +130,7 @@ public final class TestTopology {
                     """ : """
                             domainType: qemu
                             allowTcg: true
+                            tbCache: 128M
                     """).append("""
                             disk: {format: qcow2, size: 64M, pool: default}
                             keyInjection: image

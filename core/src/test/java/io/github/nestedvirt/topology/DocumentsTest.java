@@ -86,6 +86,24 @@ class DocumentsTest {
         assertThat(doc.getElementsByTagName("feature").getLength()).as("TCG emulates no VMX").isZero();
     }
 
+    /** libvirt passes the cache to QEMU as {@code -accel tcg,tb-size=} (in MiB); the schema accepts it. */
+    @Test
+    void aTcgGuestsTranslationCacheIsInItsFeaturesAndValidates() throws Exception {
+        String yaml = Files.readString(Path.of("../plans/topology-tcg-test.yaml")).replace("    allowTcg: true\n",
+                "    allowTcg: true\n    tbCache: 128M\n");
+        GuestSpec l1 = reader.read(yaml, "tcg.yaml").l1().get(0);
+        String xml = DomainXml.of(l1, "/var/lib/libvirt/images/nvmx-tcg-l1.qcow2", null, OWNER);
+
+        assertValid(xml, "domain");
+        Element cache = only(parse(xml), "tb-cache");
+        assertThat(cache.getParentNode().getNodeName()).isEqualTo("tcg");
+        assertThat(cache.getParentNode().getParentNode().getNodeName()).isEqualTo("features");
+        assertThat(cache.getAttribute("unit")).isEqualTo("KiB");
+        assertThat(cache.getTextContent()).isEqualTo("131072");
+        assertThat(parse(DomainXml.of(tcg().l1().get(0), "/d.qcow2", null, OWNER)).getElementsByTagName("tcg")
+                .getLength()).as("QEMU's own cache unless asked").isZero();
+    }
+
     /** The L1 of plans/topology-tcg-l2.yaml: L0's root shared read-only, and an L2 on the L1's own network. */
     @Test
     void hypervisorL1SharingTheHostRootAndItsL2Validate() throws Exception {
@@ -179,7 +197,7 @@ class DocumentsTest {
         GuestSpec hostile = new GuestSpec(Level.L1, name, 1, Size.mib(256),
                 new DiskSpec(DiskSpec.Format.QCOW2, DiskSpec.Preallocation.NONE, Size.gib(1), path,
                         DiskSpec.Format.QCOW2, "default", DiskSpec.Cache.NONE, null),
-                NetworkAttachment.network("net'&<x>"), CpuSpec.hostPassthrough(), DomainType.KVM, false,
+                NetworkAttachment.network("net'&<x>"), CpuSpec.hostPassthrough(), DomainType.KVM, false, null,
                 GuestSsh.defaults(), KeyInjection.IMAGE, new KernelBoot(path, path, "root=</cmdline>&"), path,
                 Packages.none(), List.of());
         OwnerTag owner = new OwnerTag("run\"'<&>", 1, "host'\"<&>", OWNER.created(), OWNER.expires());

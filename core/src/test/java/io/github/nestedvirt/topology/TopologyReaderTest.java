@@ -175,6 +175,64 @@ class TopologyReaderTest {
                 .hasMessageContaining("l1[0].cpu.mode: host-passthrough needs domainType kvm");
     }
 
+    /** A TCG L2's QEMU fills a translation cache (1 GiB unless set) in its L1, beside the L2's memory. */
+    @Test
+    void aTcgL2CountsItsTranslationCacheInWhatItsL1Has() throws Exception {
+        String l2 = """
+                l1:
+                  - name: l1
+                    memory: 1G
+                    domainType: qemu
+                    allowTcg: true
+                    l2:
+                      - name: l2
+                        memory: 256M
+                        domainType: qemu
+                        allowTcg: true
+                """;
+        assertThatThrownBy(() -> reader.read(l2, "nested.yaml"))
+                .hasMessageContaining("nested.yaml:")
+                .hasMessageContaining("l1[0].l2[0].tbCache: under TCG this L2's QEMU takes its memory (256 MiB)"
+                        + " and a translation cache of 1 GiB (QEMU's default): 1280 MiB, more than its L1 has (1 GiB);"
+                        + " set tbCache (e.g. 128M) or give the L1 more memory");
+        Topology bounded = reader.read(l2 + "        tbCache: 128M\n", "nested.yaml");
+        assertThat(bounded.l1().get(0).l2().get(0).tbCache()).isEqualTo(Size.mib(128));
+        // a roomier L1 takes QEMU's default
+        assertThat(reader.read(l2.replace("memory: 1G", "memory: 2G"), "nested.yaml").l1().get(0).l2().get(0).tbCache())
+                .isNull();
+        // two L2s of 256 MiB and 512 MiB of cache each do not fit in 1 GiB together
+        assertThatThrownBy(() -> reader.read(l2 + """
+                        tbCache: 512M
+                      - name: l2b
+                        memory: 256M
+                        domainType: qemu
+                        allowTcg: true
+                        tbCache: 512M
+                """, "nested.yaml"))
+                .hasMessageContaining("l1[0].l2: the L2 guests need 1536 MiB together (their memory, and the translation"
+                        + " cache of each under TCG), more than their L1 has (1 GiB)");
+    }
+
+    @Test
+    void aTranslationCacheIsTcgsAndWholeMib() {
+        assertThatThrownBy(() -> reader.read("""
+                l1:
+                  - name: l1
+                    tbCache: 128M
+                """, "kvm.yaml"))
+                .hasMessageContaining("kvm.yaml:3:5: l1[0].tbCache: the translation cache is TCG's: give it with"
+                        + " domainType: qemu, or remove it");
+        assertThatThrownBy(() -> reader.read("""
+                l1:
+                  - name: l1
+                    domainType: qemu
+                    allowTcg: true
+                    tbCache: 1500K
+                """, "tcg.yaml"))
+                .hasMessageContaining("l1[0].tbCache: 1500 KiB is not a whole number of MiB (at least 1), which"
+                        + " QEMU's tb-size takes; write e.g. 128M");
+    }
+
     @Test
     void wrongValuesAndUnknownKeysNameFileLineAndField() {
         assertThatThrownBy(() -> reader.read("""
