@@ -28,7 +28,7 @@ final class TopologyValidator {
 
     private static final long MIB = 1L << 20;
     /** QEMU's own translation cache on a 64-bit host (since QEMU 5.0), when a TCG guest sets none. */
-    static final Size QEMU_TB_CACHE = Size.gib(1);
+    private static final Size QEMU_TB_CACHE = Size.gib(1);
 
     private final Locator locator;
     private final List<String> problems = new ArrayList<>();
@@ -206,11 +206,8 @@ final class TopologyValidator {
 
     /** What a guest takes from its host: its memory, and under TCG its translation cache. */
     private static long needInL1(GuestSpec l2) {
-        return l2.memory().bytes() + (l2.domainType() == DomainType.QEMU ? tbCacheSize(l2).bytes() : 0);
-    }
-
-    private static Size tbCacheSize(GuestSpec guest) {
-        return guest.tbCache() != null ? guest.tbCache() : QEMU_TB_CACHE;
+        Size cache = l2.tbCache() != null ? l2.tbCache() : QEMU_TB_CACHE;
+        return l2.memory().bytes() + (l2.domainType() == DomainType.QEMU ? cache.bytes() : 0);
     }
 
     private static String tbCache(GuestSpec guest) {
