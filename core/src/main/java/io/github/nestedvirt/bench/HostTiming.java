@@ -50,7 +50,7 @@ public final class HostTiming {
             return parse(result.stdout());
         } catch (IllegalArgumentException e) {
             String how = result.exitStatus() < 0
-                    ? "the SSH session ended before the command did (the host went away or stopped answering)"
+                    ? "it has no exit status: sshd reported it ended by a signal"
                     : "its shell exited with status " + result.exitStatus();
             throw new BenchmarkFailedException(hostName, what + " ended without its timing line after "
                     + result.wallTime().toSeconds() + " s: " + how + " (" + e.getMessage() + "); its error output:\n"

@@ -111,11 +111,29 @@ public final class SshHost implements Host {
                 IOException failure = out.failure() != null ? out.failure() : err.failure();
                 throw new HostException(name(), "lost the output of the command: " + failure.getMessage(), failure);
             }
+            if (channel.getExitStatus() == -1 && channel.getExitSignal() == null) {
+                // sshd reports every command's end, as a status or a signal: without either, the output
+                // stopped because the session did, and what arrived is not the command's whole output
+                throw new HostException(name(), "the SSH session ended before the command did, after "
+                        + Duration.ofNanos(System.nanoTime() - start).toSeconds() + " s: the host went away, rebooted"
+                        + " or stopped answering" + keepalives() + "; nothing says how the command ended. The end"
+                        + " of its output:\n" + Tails.of(out.text() + "\n" + stripMarker(err.text(), marker), 20));
+            }
             return new CommandResult(command, channel.getExitStatus(), out.text(), stripMarker(err.text(), marker),
                     Duration.ofNanos(System.nanoTime() - start));
         } finally {
             channel.disconnect();
         }
+    }
+
+    /** How long an unanswering host is given before its session counts as dropped. */
+    private String keepalives() {
+        if (target.keepaliveInterval().isZero()) {
+            return "";
+        }
+        long millis = target.keepaliveInterval().toMillis();
+        return " (a session counts as dropped when " + target.keepaliveCountMax() + " keepalives, one every "
+                + (millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms") + ", go unanswered)";
     }
 
     private static byte[] randomBytes() {

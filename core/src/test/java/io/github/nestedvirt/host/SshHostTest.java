@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -281,6 +283,44 @@ class SshHostTest {
             bed.inNamespace(bed.l1Namespace(), "pkill -f 'sshd: root@notty'");
             assertThat(l1.run("echo after", TIMEOUT).stdout()).isEqualTo("after\n");
             assertThat(bed.acceptedLogins("l1") - before).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aHostThatStopsAnsweringMidCommandIsAnErrorNotAShortOutput() throws Exception {
+        // JSch gives up on the session after two unanswered keepalives, half a second apart
+        try (SshHost l1 = SshHost.connect(bed.l1().withKeepalive(Duration.ofMillis(500), 2))) {
+            CountDownLatch started = new CountDownLatch(1);
+            AtomicReference<Object> outcome = new AtomicReference<>();
+            Thread runner = new Thread(() -> {
+                try {
+                    outcome.set(l1.run("echo started; sleep 20; echo finished", TIMEOUT, (stream, line) -> {
+                        if (line.equals("started")) {
+                            started.countDown();
+                        }
+                    }));
+                } catch (Throwable e) {
+                    outcome.set(e);
+                }
+            });
+            runner.start();
+            assertThat(started.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the command started").isTrue();
+            // [s]: the pattern must not match the shell that runs pkill
+            String session = "'[s]shd: root@notty'";
+            try {
+                // a stopped sshd answers nothing, as a hung guest does, while its TCP connection stays open
+                bed.inNamespace(bed.l1Namespace(), "pkill -STOP -f " + session);
+                runner.join(TIMEOUT.toMillis());
+                assertThat(outcome.get()).isInstanceOf(HostException.class);
+                assertThat(((HostException) outcome.get()).getMessage())
+                        .contains("the SSH session ended before the command did")
+                        .contains("2 keepalives, one every 500 ms")
+                        .contains("started")
+                        .doesNotContain("finished");
+            } finally {
+                bed.inNamespace(bed.l1Namespace(), "pkill -KILL -f " + session);
+            }
+            assertThat(l1.run("echo again", TIMEOUT).stdout()).as("a new session after the drop").isEqualTo("again\n");
         }
     }
 
