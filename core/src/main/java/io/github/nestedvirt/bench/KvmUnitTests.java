@@ -10,6 +10,7 @@ import io.github.nestedvirt.host.Host;
 import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.host.Shell;
 import io.github.nestedvirt.host.Tails;
+import io.github.nestedvirt.kut.KutFormat;
 import io.github.nestedvirt.kut.KutJUnitXml;
 import io.github.nestedvirt.kut.KutOutput;
 import io.github.nestedvirt.kut.KutResult;
@@ -231,7 +232,29 @@ public final class KvmUnitTests {
             throw new BenchmarkFailedException(host.name(), "kvm-unit-tests: " + e.getMessage() + "; the end of the "
                     + "runner's output:\n" + Tails.of(run.stdout() + "\n" + run.stderr(), 20));
         }
+        result = withEveryNamedTest(result, runLog + " on " + host.name());
         return new Outcome(result, measurements(result, level, host.name()));
+    }
+
+    /**
+     * Adds a failed entry for each named test the runner printed no line for, so that an output cut
+     * short never reads as a shorter clean run. Only where every named test must have a line: without
+     * groups (which leave out named tests of other groups) and without TAP (which leaves out the
+     * runner's own SKIPs).
+     */
+    KutResult withEveryNamedTest(KutResult result, String log) {
+        if (parameters.tests().isEmpty() || !parameters.groups().isEmpty() || parameters.tap()
+                || result.format() != KutFormat.RUNNER || result.tests().isEmpty()) {
+            return result;
+        }
+        List<KutTest> tests = new ArrayList<>(result.tests());
+        for (String named : parameters.tests()) {
+            if (tests.stream().noneMatch(test -> test.name().equals(named))) {
+                tests.add(new KutTest(named, KutStatus.FAIL, "no outcome: the runner printed no line for it (it "
+                        + "stopped before this test, or unittests.cfg has no test of this name); see " + log, null, 0));
+            }
+        }
+        return new KutResult(result.format(), tests, result.checks(), result.summary());
     }
 
     /** Passed, failed (timeouts included) and skipped tests, as trend metrics. */

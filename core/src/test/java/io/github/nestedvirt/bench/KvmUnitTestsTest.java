@@ -3,6 +3,10 @@ package io.github.nestedvirt.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.nestedvirt.kut.KutOutput;
+import io.github.nestedvirt.kut.KutResult;
+import io.github.nestedvirt.kut.KutStatus;
+import io.github.nestedvirt.kut.KutTest;
 import io.github.nestedvirt.result.Level;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,6 +65,28 @@ class KvmUnitTestsTest {
                 null, null, null, null, null))
                 .hasMessage("groups: run_tests.sh runs one group at a time, got [vmx, apic]: give one group, or "
                         + "name the tests with tests");
+    }
+
+    @Test
+    void aNamedTestTheRunnerPrintedNothingForFailsUnlessAGroupOrTapMayLeaveItOut() {
+        // the runner's lines when it stopped after the first of three named tests
+        KutResult cut = KutOutput.parse("run.log", "PASS vmexit_cpuid (1 tests)\n");
+        List<String> named = List.of("vmexit_cpuid", "msr", "svm");
+
+        KutResult accounted = new KvmUnitTests(KvmUnitTests.Parameters.fromPlan("/srv/kut", null, null, named, null,
+                null, null, null, null)).withEveryNamedTest(cut, "/w/run.log on l1");
+        assertThat(accounted.entries()).extracting(KutTest::name).containsExactly("vmexit_cpuid", "msr", "svm");
+        assertThat(accounted.count(KutStatus.FAIL)).isEqualTo(2);
+        assertThat(accounted.entries().get(1).reason()).isEqualTo("no outcome: the runner printed no line for it (it "
+                + "stopped before this test, or unittests.cfg has no test of this name); see /w/run.log on l1");
+
+        // a group runs only its own named tests, and TAP leaves out the runner's SKIPs: silence is no failure there
+        KvmUnitTests grouped = new KvmUnitTests(KvmUnitTests.Parameters.fromPlan("/srv/kut", null, List.of("vmx"),
+                named, null, null, null, null, null));
+        KvmUnitTests tap = new KvmUnitTests(KvmUnitTests.Parameters.fromPlan("/srv/kut", null, null, named, true,
+                null, null, null, null));
+        assertThat(grouped.withEveryNamedTest(cut, "run.log").entries()).hasSize(1);
+        assertThat(tap.withEveryNamedTest(cut, "run.log").entries()).hasSize(1);
     }
 
     private static KvmUnitTests.Parameters parameters(String source) {
