@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.bench.UpstreamKvmUnitTestsSuite;
-import io.github.nestedvirt.host.Tails;
+import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.kvm.KvmModuleReload;
 import io.github.nestedvirt.plan.PlanReader;
 import io.github.nestedvirt.plan.PlanRunner;
@@ -14,7 +14,6 @@ import io.github.nestedvirt.result.Measurement;
 import io.github.nestedvirt.result.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +40,6 @@ class KvmUnitTestsL1Test {
     static final int TIMEOUT_SECONDS = 60;
     /** A SKIP the test itself counted ("8 tests, 8 skipped"): its guest ran and found a feature missing. */
     private static final Pattern SKIPPED_BY_THE_TEST = Pattern.compile("SKIP \\d+ tests, \\d+ skipped");
-    /** What {@code SshHost} says when the session of a command ends before the command does. */
-    private static final String STOPPED_ANSWERING = "the SSH session ended before the command did";
 
     @Test
     void theSvmTestsRunUnderTheL1sKvmOnEmulatedSvmWithEveryOutcome() throws Exception {
@@ -56,8 +53,9 @@ class KvmUnitTestsL1Test {
     /**
      * Provisions an L1, runs the tests in it and checks what they left. An L1 that stops answering while
      * its KVM runs a test's guest on the SVM QEMU emulates (it happened in one CI run here:
-     * QEMU's doing, not the engine's, which reports it as the lost session it is) is said, with the end of
-     * its serial log, and when {@code mayTryAgain} the caller gets false to run once more in a new L1.
+     * QEMU's doing, not the engine's, which reports it as the lost session it is: {@link LostL1}) is said,
+     * with what L0 still saw of it, and when {@code mayTryAgain} the caller gets false to run once more
+     * in a new L1.
      */
     private static boolean runInAnL1(Path tarball, boolean mayTryAgain) throws Exception {
         String l1 = TestTopology.uniqueName();
@@ -76,27 +74,30 @@ class KvmUnitTestsL1Test {
                          tests: [%s]}
                     """.formatted(l1, tarball, TIMEOUT_SECONDS, String.join(", ", TESTS)));
             long start = System.nanoTime();
-            Progress timed = new Progress() {
-                @Override
-                public void run(String task, int index, int planned, int cap, Duration elapsed) {
+            LostL1 lost = new LostL1(l1, dir.resolve(l1 + "-serial.log"));
+            Progress timed = Progress.lines(message -> {
+                System.out.printf("  [%6.1f s] %s%n", (System.nanoTime() - start) / 1e9, message);
+                lost.seen(message);
+            });
+            RunOutcome outcome;
+            try {
+                outcome = new PlanRunner(dir.resolve("results"), timed, KvmModuleReload::new, TestTopology.SLOW_NESTED)
+                        .run(new PlanReader().read(plan));
+            } catch (HostException | RuntimeException e) {
+                if (!mayTryAgain || !LostL1.in(e)) {
+                    throw e;
                 }
-
-                @Override
-                public void info(String message) {
-                    System.out.printf("  [%6.1f s] %s%n", (System.nanoTime() - start) / 1e9, message);
-                }
-            };
-            RunOutcome outcome = new PlanRunner(dir.resolve("results"), timed, KvmModuleReload::new, TestTopology.SLOW_NESTED)
-                    .run(new PlanReader().read(plan));
+                // lost while provisioning: the engine's failure carries the end of the L1's console
+                System.out.println("The L1 stopped answering while it was provisioned: " + e.getMessage()
+                        + "\nonce more, in a new L1");
+                return false;
+            }
             System.out.printf("kvm-unit-tests in the L1, %d tests under its KVM: %.1f s (provisioning and build "
                     + "included)%n", TESTS.size(), (System.nanoTime() - start) / 1e9);
             Run run = outcome.run();
-            if (mayTryAgain && run.failures().stream().anyMatch(f -> f.contains(STOPPED_ANSWERING))) {
-                Path serial = dir.resolve(l1 + "-serial.log");
+            if (mayTryAgain && run.failures().stream().anyMatch(LostL1::in)) {
                 System.out.println("The L1 stopped answering under its own KVM, and the engine says so: "
-                        + run.failures() + "\nthe end of its serial console:\n"
-                        + (Files.exists(serial) ? Tails.of(Files.readString(serial), 40) : "(no serial log)")
-                        + "\nonce more, in a new L1");
+                        + run.failures() + "\n" + lost.evidence() + "\nonce more, in a new L1");
                 return false;
             }
             assertThat(run.failures()).isEmpty();

@@ -12,6 +12,7 @@ import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.compare.Overheads;
 import io.github.nestedvirt.compare.RatioRow;
 import io.github.nestedvirt.compare.Significance;
+import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.host.LocalHost;
 import io.github.nestedvirt.host.Shell;
 import io.github.nestedvirt.lifecycle.Resource;
@@ -46,8 +47,9 @@ import org.junit.jupiter.api.Test;
  * when the L1 is switched) are the test's own, and its kernel build is left out unless
  * {@code -Dnvmx.test.l1KernelBuild=true} (about 7 minutes; {@code scripts/test.sh}, hence CI, sets
  * it). The run
- * happens once for the class, since the L2 alone takes minutes to come up; the tests then check
- * what a user would.
+ * happens once for the class, since the L2 alone takes minutes to come up (once more in a new L1
+ * when the L1 stops answering under its own KVM: {@link LostL1}); the tests then check what a user
+ * would.
  */
 @Tag("libvirt")
 class NestedPlanRunTest {
@@ -64,7 +66,8 @@ class NestedPlanRunTest {
     private static final String MATRIX = "matrix: {mmu: [shadow-on-ept], force: true}";
     /** The cell in a comparison's label, among the variant's keys in order. */
     private static final String CELL = ",mmu=shadow-on-ept";
-    private static final SimulatedKvmIntel kvmIntel = new SimulatedKvmIntel();
+    /** Of the run the tests check: a new one for a second run. */
+    private static SimulatedKvmIntel kvmIntel;
 
     /** The L1 launches libguestfs' appliance (its default 1280 MiB) beside the L2. */
     private static final String L1_MEMORY = "2G";
@@ -87,6 +90,18 @@ class NestedPlanRunTest {
             System.out.println("Not run: " + KERNEL_BUILD_LEFT_OUT);
         }
         session = LibvirtSession.open(L1EndToEndTest.URI);
+        if (!runInANewL1(true)) {
+            runInANewL1(false);
+        }
+    }
+
+    /**
+     * Runs the plan in a new L1 and L2. When the L1 stops answering under its own KVM ({@link LostL1}:
+     * QEMU's emulated SVM, seen in a CI run while the L2 was defined) and {@code mayTryAgain}, says so
+     * with what L0 still saw of it, removes what is left and returns false for one more run.
+     */
+    private static boolean runInANewL1(boolean mayTryAgain) throws Exception {
+        kvmIntel = new SimulatedKvmIntel();
         l1 = TestTopology.uniqueName();
         l2 = l1 + "-2";
         dir = TestTopology.guestDirectory("nvmx-test-nested-plan-");
@@ -105,31 +120,39 @@ class NestedPlanRunTest {
 
         long run = System.nanoTime();
         // each step with the time it started, for the durations in docs/performance.md
-        Progress timed = new Progress() {
-            @Override
-            public void run(String task, int index, int planned, int cap, Duration elapsed) {
+        LostL1 lost = new LostL1(l1, dir.resolve(l1 + "-serial.log"));
+        Progress timed = Progress.lines(message -> {
+            System.out.printf("  [%6.1f s] %s%n", (System.nanoTime() - run) / 1e9, message);
+            lost.seen(message);
+        });
+        try {
+            // the waits of every test whose L2 runs under TCG inside a TCG L1
+            outcome = new PlanRunner(dir.resolve("results"), timed, kvmIntel::on, TestTopology.SLOW_NESTED)
+                    .run(new PlanReader().read(plan));
+        } catch (HostException | RuntimeException e) {
+            if (!mayTryAgain || !LostL1.in(e)) {
+                throw e;
             }
-
-            @Override
-            public void info(String message) {
-                System.out.printf("  [%6.1f s] %s%n", (System.nanoTime() - run) / 1e9, message);
-            }
-        };
-        // the waits of every test whose L2 runs under TCG inside a TCG L1
-        outcome = new PlanRunner(dir.resolve("results"), timed, kvmIntel::on, TestTopology.SLOW_NESTED)
-                .run(new PlanReader().read(plan));
+            // the engine's failure carries the end of the L1's console
+            System.out.println("The L1 stopped answering while it was provisioned: " + e.getMessage()
+                    + "\nonce more, in a new L1");
+            TestGuestImage.deleteTree(dir);
+            return false;
+        }
         runSeconds = (System.nanoTime() - run) / 1e9;
         System.out.printf("nvmx run tcg-nested-smoke: %.1f s%n", runSeconds);
         outcome.run().measurements().forEach(m -> System.out.printf("  %s %s %s on %s: %s %s %s%n", m.benchmark(),
                 m.metric(), m.level(), m.host(), m.samples().stream().map(NestedPlanRunTest::sampleText).toList(),
                 m.unit(), m.attributes()));
-        Path console = dir.resolve(l1 + "-serial.log");
-        if (!outcome.run().failures().isEmpty() && Files.exists(console)) {
-            // a lost L1 (a hang, a panic, the OOM killer) tells why only on its console
-            List<String> lines = Files.readAllLines(console, java.nio.charset.StandardCharsets.ISO_8859_1);
-            System.out.println("A benchmark failed; the last 80 lines of the L1's serial console " + console + ":");
-            lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(line -> System.out.println("  | " + line));
+        if (!outcome.run().failures().isEmpty()) {
+            System.out.println("Failures: " + outcome.run().failures() + "\n" + lost.evidence());
+            if (mayTryAgain && outcome.run().failures().stream().anyMatch(LostL1::in)) {
+                System.out.println("The L1 stopped answering under its own KVM: once more, in a new L1");
+                TestGuestImage.deleteTree(dir);
+                return false;
+            }
         }
+        return true;
     }
 
     private static String without(String planText, String entryStart) {
