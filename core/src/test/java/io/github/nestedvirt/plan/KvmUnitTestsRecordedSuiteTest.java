@@ -2,7 +2,6 @@ package io.github.nestedvirt.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.github.nestedvirt.bench.BenchmarkFailedException;
 import io.github.nestedvirt.bench.KvmUnitTests;
@@ -97,13 +96,24 @@ class KvmUnitTestsRecordedSuiteTest {
     }
 
     @Test
-    void whereKvmDoesNotWorkTheSuiteIsRefusedWithTheProbesFinding() throws Exception {
+    void withAccelKvmTheSuiteRunsUnderKvmWhereItWorksAndIsRefusedWithTheProbesFindingWhereItDoesNot()
+            throws Exception {
         KvmUnitTests suiteRun = new KvmUnitTests(KvmUnitTests.Parameters.fromPlan(suite.toString(),
                 dir.resolve("work").toString(), null, null, null, null, null, null));
 
-        // KVM does not work on our machines: no /dev/kvm, or one under which a guest aborts or hangs
+        // what this machine's KVM does decides which way the engine must go: both are checked here
         KvmStatus here = new KvmProbe(KvmProbe.DEFAULT_TIMEOUT).probe(new LocalHost());
-        assumeFalse(here.usable(), "KVM works on this machine (" + here + "): the suite runs under it instead");
+        System.out.println("KVM on this machine: " + here);
+        if (here.usable()) {
+            KvmUnitTests.Outcome outcome = suiteRun.run(new LocalHost(), Level.L0, Progress.NONE);
+            assertThat(Files.readString(dir.resolve("work/src/args.seen")).strip()).isEqualTo("ACCEL=kvm TIMEOUT=90s");
+            assertThat(outcome.measurements()).isNotEmpty()
+                    .allSatisfy(m -> assertThat(m.variant()).containsEntry("accel", "kvm"));
+            assertThat(outcome.measurements()).filteredOn(m -> m.metric().equals("passed"))
+                    .singleElement().satisfies(m -> assertThat(m.values()).containsExactly(5));
+            return;
+        }
+        // no /dev/kvm, or one under which a guest aborts or hangs
         assertThatThrownBy(() -> suiteRun.run(new LocalHost(), Level.L0, Progress.NONE))
                 .isInstanceOf(BenchmarkFailedException.class)
                 .hasMessageStartingWith("local: kvm-unit-tests: no usable /dev/kvm on this host (" + here.state())
