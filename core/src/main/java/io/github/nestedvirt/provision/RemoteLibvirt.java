@@ -131,6 +131,7 @@ public final class RemoteLibvirt implements AutoCloseable {
         private final SocketChannel client;
         private final CommandPipe pipe;
         private final AtomicBoolean ended = new AtomicBoolean();
+        private final CloseRequestWatch closeRequest = new CloseRequestWatch();
 
         Relayed(SocketChannel client, CommandPipe pipe) {
             this.client = client;
@@ -154,6 +155,7 @@ public final class RemoteLibvirt implements AutoCloseable {
             OutputStream toCommand = pipe.toCommand();
             try {
                 while (client.read(buffer) >= 0) {
+                    closeRequest.feed(buffer.array(), buffer.position());
                     try {
                         toCommand.write(buffer.array(), 0, buffer.position());
                         toCommand.flush(); // JSch sends only what is flushed, and libvirt waits for each reply
@@ -191,8 +193,9 @@ public final class RemoteLibvirt implements AutoCloseable {
             if (!ended.compareAndSet(false, true)) {
                 return;
             }
-            if (farSide && !closed) {
-                // A relay that exits cleanly was ended by the daemon, as after libvirt's own close request.
+            if (farSide && !closed && !closeRequest.seen()) {
+                // A relay that exits cleanly was ended by the daemon, as after libvirt's own close request;
+                // after that request virt-ssh-helper may also see the daemon's end first and exit with 1.
                 endOf(pipe).filter(end -> !end.clean()).ifPresent(end -> lastLoss = "its SSH relay ended at "
                         + LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS) + " UTC: " + end.description());
             }

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
 class RemoteLibvirtTest {
 
     private static SshTestBed bed;
+    /** Connections opened and closed in a row: one of them lost the race in a CI run, 2026-12-08. */
+    private static final int CLOSES = Integer.getInteger("nvmx.test.relayCloses", 40);
 
     @BeforeAll
     static void startBed() throws Exception {
@@ -46,11 +48,15 @@ class RemoteLibvirtTest {
     void aConnectionThatLibvirtClosesIsNoLoss() throws Exception {
         try (SshHost host = SshHost.connect(bed.l1());
                 RemoteLibvirt libvirt = RemoteLibvirt.open(host)) {
-            try (LibvirtSession session = libvirt.session()) {
-                long version = session.call("read the version", c -> c.getLibVersion());
-                assertThat(version).isPositive();
+            // many closes: after libvirt's close request virt-ssh-helper sometimes sees the daemon's end
+            // first and exits with 1 (before CloseRequestWatch: 1 in 22 and 1 in 162 closes here)
+            for (int i = 0; i < CLOSES; i++) {
+                try (LibvirtSession session = libvirt.session()) {
+                    long version = session.call("read the version", c -> c.getLibVersion());
+                    assertThat(version).isPositive();
+                }
             }
-            Thread.sleep(500); // the relay's end, had it been a loss, would be recorded by now
+            Thread.sleep(2500); // the relay's end, had it been a loss, would be recorded by now
             assertThat(libvirt.lastLoss()).isEmpty();
         }
     }
