@@ -2,9 +2,7 @@ package io.github.nestedvirt.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.bench.UpstreamKvmUnitTestsSuite;
-import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.kvm.KvmModuleReload;
 import io.github.nestedvirt.plan.PlanReader;
 import io.github.nestedvirt.plan.PlanRunner;
@@ -17,6 +15,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Tag;
@@ -75,31 +74,16 @@ class KvmUnitTestsL1Test {
                     """.formatted(l1, tarball, TIMEOUT_SECONDS, String.join(", ", TESTS)));
             long start = System.nanoTime();
             LostL1 lost = new LostL1(l1, dir.resolve(l1 + "-serial.log"));
-            Progress timed = Progress.lines(message -> {
-                System.out.printf("  [%6.1f s] %s%n", (System.nanoTime() - start) / 1e9, message);
-                lost.seen(message);
-            });
-            RunOutcome outcome;
-            try {
-                outcome = new PlanRunner(dir.resolve("results"), timed, KvmModuleReload::new, TestTopology.SLOW_NESTED)
-                        .run(new PlanReader().read(plan));
-            } catch (HostException | RuntimeException e) {
-                if (!mayTryAgain || !LostL1.in(e)) {
-                    throw e;
-                }
-                // lost while provisioning: the engine's failure carries the end of the L1's console
-                System.out.println("The L1 stopped answering while it was provisioned: " + e.getMessage()
-                        + "\nonce more, in a new L1");
+            PlanRunner runner = new PlanRunner(dir.resolve("results"), lost.timed(start), KvmModuleReload::new,
+                    TestTopology.SLOW_NESTED);
+            Optional<RunOutcome> ran = lost.run(() -> runner.run(new PlanReader().read(plan)), mayTryAgain);
+            if (ran.isEmpty()) {
                 return false;
             }
+            RunOutcome outcome = ran.get();
             System.out.printf("kvm-unit-tests in the L1, %d tests under its KVM: %.1f s (provisioning and build "
                     + "included)%n", TESTS.size(), (System.nanoTime() - start) / 1e9);
             Run run = outcome.run();
-            if (mayTryAgain && run.failures().stream().anyMatch(LostL1::in)) {
-                System.out.println("The L1 stopped answering under its own KVM, and the engine says so: "
-                        + run.failures() + "\n" + lost.evidence() + "\nonce more, in a new L1");
-                return false;
-            }
             assertThat(run.failures()).isEmpty();
             Map<String, String> outcomes = junitOutcomes(outcome.directory().resolve("junit"));
             outcomes.forEach((test, result) -> System.out.println("  " + test + ": " + result));

@@ -1,6 +1,9 @@
 package io.github.nestedvirt.provision;
 
+import io.github.nestedvirt.bench.Progress;
+import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.host.Tails;
+import io.github.nestedvirt.plan.RunOutcome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -50,15 +54,57 @@ final class LostL1 {
         return false;
     }
 
+    /** A plan run, e.g. {@code () -> runner.run(plan)}. */
+    @FunctionalInterface
+    interface PlanRun {
+        RunOutcome run() throws Exception;
+    }
+
+    /** Progress that prints each line with the seconds since {@code start} and watches it for a lost L1. */
+    Progress timed(long start) {
+        return Progress.lines(message -> {
+            System.out.printf("  [%6.1f s] %s%n", (System.nanoTime() - start) / 1e9, message);
+            seen(message);
+        });
+    }
+
+    /**
+     * The outcome of {@code run}, its failures printed with what was kept of the L1; empty when the L1
+     * was lost (while provisioned, or under a benchmark) and {@code mayTryAgain}, after saying so.
+     */
+    Optional<RunOutcome> run(PlanRun run, boolean mayTryAgain) throws Exception {
+        RunOutcome outcome;
+        try {
+            outcome = run.run();
+        } catch (HostException | RuntimeException e) {
+            if (!mayTryAgain || !in(e)) {
+                throw e;
+            }
+            // the engine's failure carries the end of the L1's console
+            System.out.println("The L1 stopped answering while it was provisioned: " + e.getMessage()
+                    + "\nonce more, in a new L1");
+            return Optional.empty();
+        }
+        List<String> failures = outcome.run().failures();
+        if (!failures.isEmpty()) {
+            System.out.println("Failures: " + failures + "\n" + evidence());
+            if (mayTryAgain && failures.stream().anyMatch(LostL1::in)) {
+                System.out.println("The L1 stopped answering under its own KVM: once more, in a new L1");
+                return Optional.empty();
+            }
+        }
+        return Optional.of(outcome);
+    }
+
     /** A line of the run's progress: a benchmark that failed on a lost session has the L1 looked at now. */
-    void seen(String progressLine) {
+    private void seen(String progressLine) {
         if (progressLine.startsWith("Failed: ") && in(progressLine)) {
             evidence.add(look());
         }
     }
 
     /** What was kept of the L1 when it was lost, or a line saying nothing was. */
-    String evidence() {
+    private String evidence() {
         return evidence.isEmpty() ? "(no benchmark failed on a lost session: the failure itself says what is known)"
                 : String.join("\n", evidence);
     }

@@ -8,11 +8,9 @@ import io.github.nestedvirt.bench.GuestfishLaunch;
 import io.github.nestedvirt.bench.IoScan;
 import io.github.nestedvirt.bench.KernelBuild;
 import io.github.nestedvirt.bench.NetworkThroughput;
-import io.github.nestedvirt.bench.Progress;
 import io.github.nestedvirt.compare.Overheads;
 import io.github.nestedvirt.compare.RatioRow;
 import io.github.nestedvirt.compare.Significance;
-import io.github.nestedvirt.host.HostException;
 import io.github.nestedvirt.host.LocalHost;
 import io.github.nestedvirt.host.Shell;
 import io.github.nestedvirt.lifecycle.Resource;
@@ -31,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -121,37 +120,19 @@ class NestedPlanRunTest {
         long run = System.nanoTime();
         // each step with the time it started, for the durations in docs/performance.md
         LostL1 lost = new LostL1(l1, dir.resolve(l1 + "-serial.log"));
-        Progress timed = Progress.lines(message -> {
-            System.out.printf("  [%6.1f s] %s%n", (System.nanoTime() - run) / 1e9, message);
-            lost.seen(message);
-        });
-        try {
-            // the waits of every test whose L2 runs under TCG inside a TCG L1
-            outcome = new PlanRunner(dir.resolve("results"), timed, kvmIntel::on, TestTopology.SLOW_NESTED)
-                    .run(new PlanReader().read(plan));
-        } catch (HostException | RuntimeException e) {
-            if (!mayTryAgain || !LostL1.in(e)) {
-                throw e;
-            }
-            // the engine's failure carries the end of the L1's console
-            System.out.println("The L1 stopped answering while it was provisioned: " + e.getMessage()
-                    + "\nonce more, in a new L1");
+        // the waits of every test whose L2 runs under TCG inside a TCG L1
+        PlanRunner runner = new PlanRunner(dir.resolve("results"), lost.timed(run), kvmIntel::on, TestTopology.SLOW_NESTED);
+        Optional<RunOutcome> ran = lost.run(() -> runner.run(new PlanReader().read(plan)), mayTryAgain);
+        if (ran.isEmpty()) {
             TestGuestImage.deleteTree(dir);
             return false;
         }
+        outcome = ran.get();
         runSeconds = (System.nanoTime() - run) / 1e9;
         System.out.printf("nvmx run tcg-nested-smoke: %.1f s%n", runSeconds);
         outcome.run().measurements().forEach(m -> System.out.printf("  %s %s %s on %s: %s %s %s%n", m.benchmark(),
                 m.metric(), m.level(), m.host(), m.samples().stream().map(NestedPlanRunTest::sampleText).toList(),
                 m.unit(), m.attributes()));
-        if (!outcome.run().failures().isEmpty()) {
-            System.out.println("Failures: " + outcome.run().failures() + "\n" + lost.evidence());
-            if (mayTryAgain && outcome.run().failures().stream().anyMatch(LostL1::in)) {
-                System.out.println("The L1 stopped answering under its own KVM: once more, in a new L1");
-                TestGuestImage.deleteTree(dir);
-                return false;
-            }
-        }
         return true;
     }
 
